@@ -1,0 +1,110 @@
+"""The vocabulary shared by every module: articles, passages, figures, answers.
+
+Each is a small frozen dataclass, defined here once. `index` builds them; `bot`
+only reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+PAPER_EN = "People's Daily"
+PAPER_ZH = "人民日报"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One archive file, parsed. Every text field is as printed, trimmed."""
+
+    id: str  # short stable id, safe in a Telegram deep link
+    source: str  # path relative to the archive folder
+    date: date
+    title_en: str = ""
+    titles_zh: tuple[str, ...] = ()  # main title, then sub titles
+    authors_en: tuple[str, ...] = ()
+    authors_zh: tuple[str, ...] = ()
+    page: int | None = None
+    page_name: str = ""  # 国庆专版
+    column: str = ""
+    dateline: str = ""  # "People's Daily, August 29, 1989, 4th Edition (...)"
+    paragraphs_en: tuple[str, ...] = ()
+    paragraphs_zh: tuple[str, ...] = ()
+    headline_zh: tuple[str, ...] = ()  # the headline repeated in the body
+    credit_zh: str = ""  # （孙岩　孙永祥）
+    has_photo: bool = False
+    captions_zh: tuple[str, ...] = ()
+    photographer: str = ""  # 毕强摄 -> 毕强
+    warnings: tuple[str, ...] = ()  # parts the parser could not place
+
+    @property
+    def title_zh(self) -> str:
+        return " ".join(self.titles_zh)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with its unit, as printed in one language.
+
+    After the cross-check of a passage, a figure read from the Chinese original
+    also carries `verified` (did the English translation agree?) and
+    `translation` (the English text it was matched with, as printed).
+    """
+
+    value: float
+    unit: str  # ISO currency code, "%", "people", "items", "tons", "year", "date", ... or ""
+    qualifier: str  # exact / over / nearly / about / at least
+    text: str  # as printed
+    lang: str  # "en" or "zh"
+    span: tuple[int, int]  # [start, end) in the text it was read from
+    clause: str  # the clause around it
+    year: int | None = None  # the year it speaks of, when the text says (今年, last year)
+    verified: bool | None = None  # None: only one language has it
+    translation: str | None = None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """An aligned pair of paragraphs (or a caption), the unit of retrieval."""
+
+    id: str  # "<article id>:<position>"
+    article_id: str
+    position: int
+    en: str
+    zh: str
+    kind: str = "body"  # "body" or "caption"
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage that retrieval found, with its BM25 score."""
+
+    passage: Passage
+    article: Article
+    score: float
+
+
+@dataclass(frozen=True)
+class FigureHit:
+    """A figure found for an inline lookup, with where it stands."""
+
+    figure: Figure
+    passage: Passage
+    article: Article
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to a question; `text` is the whole reply in `lang`."""
+
+    found: bool
+    lang: str
+    question: str
+    text: str
+    hit: Hit | None = None
+    figure: Figure | None = None
+    figure_text: str = ""  # the figure as written in the answer's language
+    warnings: tuple[str, ...] = ()
+    alternatives: tuple[Hit, ...] = field(default=())
