@@ -1,0 +1,407 @@
+"""Figures: numbers with units in Chinese and English, normalised and cross-checked.
+
+`extract` reads every figure of a text; `for_passage` checks the English
+translation of a passage against its Chinese original (the original wins);
+`english`, `chinese`, `warning` and `as_json` render a figure. Number reading
+itself lives in `numbers.py`. Units, qualifiers and date values are described
+in docs/FIGURES.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from datetime import date
+
+from index import numbers
+from index.model import Figure
+
+# Units ---------------------------------------------------------------------
+
+_ZH_UNITS = {
+    "瑞士法郎": "CHF", "法国法郎": "FRF", "法郎": "FRF", "美元": "USD", "美圆": "USD", "美金": "USD",
+    "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP", "卢布": "RUB", "马克": "DEM",
+    "欧元": "EUR", "新台币": "TWD", "台币": "TWD", "人民币": "CNY", "元": "CNY", "块": "CNY",
+    "奈拉": "NGN", "加元": "CAD", "澳元": "AUD", "韩元": "KRW", "卢比": "INR", "里拉": "ITL",
+    "%": "%", "个百分点": "%", "吨": "tons", "公斤": "kg", "千克": "kg", "公里": "km", "千米": "km",
+    "千瓦时": "kWh", "度": "kWh", "个月": "month", "年": "year", "倍": "times",
+    "人次": "people", "人": "people", "名": "people", "位": "people",
+    **dict.fromkeys("个项种家座所台辆件套处条部架艘只头对双户篇株", "items"),
+}
+_EN_UNITS = {
+    "percent": "%", "per cent": "%", "%": "%", "percentage points": "%", "percentage point": "%",
+    "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD",
+    "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "swiss francs": "CHF", "french francs": "FRF",
+    "francs": "FRF", "rubles": "RUB", "roubles": "RUB", "yen": "JPY", "hong kong dollars": "HKD",
+    "hk dollars": "HKD", "pounds sterling": "GBP", "pounds": "GBP", "sterling": "GBP",
+    "deutsche marks": "DEM", "marks": "DEM", "euros": "EUR", "australian dollars": "AUD",
+    "canadian dollars": "CAD", "tons": "tons", "tonnes": "tons", "kilograms": "kg", "kg": "kg",
+    "kilometers": "km", "kilometres": "km", "km": "km", "kilowatt-hours": "kWh", "kwh": "kWh",
+    "years": "year", "year": "year", "months": "month", "month": "month", "times": "times",
+    **dict.fromkeys(
+        "people persons workers laborers labourers residents visitors tourists students".split(), "people"
+    ),
+    **dict.fromkeys("items projects kinds types varieties pairs enterprises factories sets".split(), "items"),
+}
+_EN_SYMBOLS = {"us$": "USD", "hk$": "HKD", "c$": "CAD", "a$": "AUD", "$": "USD", "£": "GBP",
+               "¥": "CNY", "€": "EUR", "rmb": "CNY", "usd": "USD", "chf": "CHF"}
+_QUALIFIERS = {
+    "多": "over", "余": "over", "以上": "over", "超过": "over", "超": "over", "逾": "over", "之多": "over",
+    "多达": "over", "近": "nearly", "将近": "nearly", "接近": "nearly", "约": "about", "大约": "about",
+    "左右": "about", "上下": "about", "至少": "at least", "不少于": "at least",
+    "more than": "over", "over": "over", "upwards of": "over", "in excess of": "over",
+    "nearly": "nearly", "almost": "nearly", "close to": "nearly", "about": "about", "some": "about",
+    "roughly": "about", "around": "about", "approximately": "about", "at least": "at least",
+}
+
+
+def _alt(words: object) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+
+
+_ZH_BEFORE = re.compile(r"(?:将近|接近|大约|超过|不少于|多达|至少|近|约|超|逾)[ \t]*$")
+_ZH_AFTER = re.compile(
+    rf"[ \t]*(?P<q1>多|余)?[ \t]*(?P<unit>{_alt(_ZH_UNITS)})?(?P<cny>人民币)?(?P<q2>以上|左右|上下|之多|多)?"
+)
+_ZH_DATE = re.compile(
+    r"(?<!\d)(?:(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?)?"
+    r"|(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})[日号])?)(?P<part>末|底|初|中旬|上旬|下旬)?"
+)
+_ZH_TIMES = re.compile(r"翻(?P<n>[一两二三四])番")
+_TIMES = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}  # 翻两番: doubled twice, x4
+_ZH_RELATIVE = re.compile(r"今年|本年|去年|前年|明年|(?P<y>\d{4})年")
+
+_EN_BEFORE = re.compile(rf"(?:{_alt(k for k in _QUALIFIERS if k.isascii())})[ \t]+$", re.IGNORECASE)
+_EN_SYMBOL = re.compile(rf"(?:{_alt(_EN_SYMBOLS)})[ \t]*$", re.IGNORECASE)
+_EN_AFTER = re.compile(rf"[ \t]*(?P<unit>{_alt(_EN_UNITS)})(?![a-z])", re.IGNORECASE)
+_MONTHS = "january february march april may june july august september october november december".split()
+_EN_DATE = re.compile(
+    rf"\b(?P<mon>{'|'.join(_MONTHS)})(?:[ \t]+(?P<d>\d{{1,2}}))?(?:,?[ \t]+(?P<y>\d{{4}})\b"
+    rf"|[ \t]+(?P<rel>this|last|next)[ \t]+year)"
+    rf"|(?<![$£¥€\d.,])\b(?P<year>(?:1[89]|20)\d\d)\b(?![ \t]*%|[.,]\d)",
+    re.IGNORECASE,
+)
+_EN_TIMES = re.compile(r"\b(?P<w>doubl|tripl|quadrupl)(?:ed|ing|e)\b", re.IGNORECASE)
+_EN_RELATIVE = re.compile(r"\b(?:this|last|next) year\b|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE_END = re.compile(r"[，；。！？,;!?：:]|\.(?!\d)")
+_SENTENCE_END = re.compile(r"[。；！？;!?]|\.(?!\d)")
+
+
+# Extraction -----------------------------------------------------------------
+
+
+def extract(text: str, lang: str | None = None, when: date | None = None) -> list[Figure]:
+    """Every figure in `text`, in order; lang None: Han characters mean Chinese."""
+    if lang is None:
+        lang = "zh" if _HAN.search(text) else "en"
+    norm = numbers.normalise(text)
+    found = _zh(norm, when) if lang == "zh" else _en(norm, when)
+    found.sort(key=lambda f: f[0])
+    return [_figure(text, norm, lang, when, *f) for f in found]
+
+
+# (start, end, value, unit, qualifier, year or None)
+_Raw = tuple[int, int, float, str, str, int | None]
+
+
+def _figure(
+    text: str, norm: str, lang: str, when: date | None, start: int, end: int,
+    value: float, unit: str, qualifier: str, year: int | None,
+) -> Figure:
+    if year is None and unit != "date":
+        year = _year_of(norm, start, lang, when)
+    return Figure(
+        value=value, unit=unit, qualifier=qualifier, text=text[start:end], lang=lang,
+        span=(start, end), clause=_clause(text, norm, start, end), year=year,
+    )
+
+
+def _zh(text: str, when: date | None) -> list[_Raw]:
+    out: list[_Raw] = []
+    taken: list[tuple[int, int]] = []
+    for m in _ZH_DATE.finditer(text):
+        out.append(_zh_date(text, m, when))
+        taken.append(m.span())
+    for m in _ZH_TIMES.finditer(text):
+        out.append((m.start(), m.end(), 2.0 ** _TIMES[m.group("n")], "times", "exact", None))
+        taken.append(m.span())
+    for start, end, value, kind in numbers.scan_zh(text):
+        if any(a <= start < b for a, b in taken) or text[start - 1 : start] == "第":
+            continue
+        raw = _zh_number(text, start, end, value, kind)
+        if raw:
+            out.append(raw)
+    return out
+
+
+def _zh_date(text: str, m: re.Match[str], when: date | None) -> _Raw:
+    month, day = m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
+    year = int(m.group("y")) if m.group("y") else _year_of(text, m.start(), "zh", when)
+    value = float(year or 0)
+    if month:
+        value = value * 100 + int(month)
+        if day:
+            value = value * 100 + int(day)
+    return m.start(), m.end(), value, "date", "exact", year
+
+
+def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw | None:
+    token = text[start:end]
+    after = _ZH_AFTER.match(text, end)
+    unit_word = after.group("unit") if after else None
+    if kind == "percent":
+        unit_word = "%"
+    elif len(token) == 1 and not token.isdigit() and not unit_word and token not in "百千万":
+        return None  # a lone 一/三 with no measure word is almost always part of a word
+    unit = _ZH_UNITS.get(unit_word or "", "") if kind != "fraction" else ""
+    if unit_word == "年" and value.is_integer() and 1000 <= value <= 2100:
+        return None  # years are read by the date pattern; a 4-digit 年 count is rare
+    before = _ZH_BEFORE.search(text, max(0, start - 4), start)
+    words = [before.group().strip() if before else "", after.group("q1") or "" if after else "",
+             after.group("q2") or "" if after else ""]
+    if re.search(r"[多余几]", token):
+        words.append("多")
+    qualifier = next((_QUALIFIERS[w] for w in words if w), "exact")
+    if before and before.group().strip() == "约" and any(words[1:]):
+        qualifier = "about"
+    stop = after.end() if after and (unit_word or after.group("q2") or after.group("q1")) else end
+    begin = before.start() if before else start
+    return begin, stop, value, unit, qualifier, None
+
+
+def _en(text: str, when: date | None) -> list[_Raw]:
+    out: list[_Raw] = []
+    taken: list[tuple[int, int]] = []
+    for m in _EN_DATE.finditer(text):
+        raw = _en_date(text, m, when)
+        if raw:
+            out.append(raw)
+            taken.append(m.span())
+    for m in _EN_TIMES.finditer(text):
+        out.append((m.start(), m.end(), float(2 + ("doubl", "tripl", "quadrupl").index(m.group("w").lower())),
+                    "times", "exact", None))
+    for m in numbers.EN_SCAN.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        raw = _en_number(text, m)
+        if raw:
+            out.append(raw)
+    return out
+
+
+def _en_date(text: str, m: re.Match[str], when: date | None) -> _Raw | None:
+    if m.group("year"):
+        if _EN_AFTER.match(text, m.end()):
+            return None  # 1987 people: an amount
+        return m.start("year"), m.end("year"), float(m.group("year")), "date", "exact", int(m.group("year"))
+    if m.group("y"):
+        year: int | None = int(m.group("y"))
+    elif when is not None:
+        year = when.year + {"this": 0, "last": -1, "next": 1}[m.group("rel").lower()]
+    else:
+        year = None
+    value = float((year or 0) * 100 + _MONTHS.index(m.group("mon").lower()) + 1)
+    if m.group("d"):
+        value = value * 100 + int(m.group("d"))
+    return m.start(), m.end(), value, "date", "exact", year
+
+
+def _en_number(text: str, m: re.Match[str]) -> _Raw | None:
+    value = numbers.en_value(m)
+    if value is None:
+        return None
+    after = _EN_AFTER.match(text, m.end())
+    unit = _EN_UNITS[after.group("unit").lower()] if after else ""
+    start, end = m.start(), after.end() if after else m.end()
+    symbol = _EN_SYMBOL.search(text, max(0, start - 4), start)
+    if symbol:
+        unit, start = _EN_SYMBOLS[symbol.group().strip().lower()], symbol.start()
+    words = m.group("words")
+    if words and not unit and words.lower() in ("a", "an", "one"):
+        return None  # "one of", "a year": not a figure
+    before = _EN_BEFORE.search(text, max(0, start - 16), start)
+    qualifier = _QUALIFIERS[" ".join(before.group().lower().split())] if before else "exact"
+    return (before.start() if before else start), end, value, unit, qualifier, None
+
+
+def _year_of(text: str, pos: int, lang: str, when: date | None) -> int | None:
+    """The year a figure speaks of: the nearest time word in its sentence, before it first."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
+    stop = _SENTENCE_END.search(text, pos)
+    end = stop.start() if stop else len(text)
+    pattern = _ZH_RELATIVE if lang == "zh" else _EN_RELATIVE
+    found = list(pattern.finditer(text, start, end))
+    before = [m for m in found if m.end() <= pos]
+    pick = before[-1] if before else next(iter(found), None)
+    if pick is None:
+        return None
+    word = pick.group().lower()
+    if word[:4].isdigit():
+        return int(word[:4])
+    offset = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年": 1,
+              "this year": 0, "last year": -1, "next year": 1}.get(" ".join(word.split()))
+    return when.year + offset if when is not None and offset is not None else None
+
+
+def _clause(text: str, norm: str, start: int, end: int) -> str:
+    """The clause holding the figure; with the one before when the figure opens it."""
+    bounds = list(_CLAUSE_END.finditer(norm, 0, start))
+    left = bounds[-1].end() if bounds else 0
+    opens = not norm[left:start].strip()
+    if opens and len(bounds) > 1 and not _SENTENCE_END.fullmatch(bounds[-1].group()):
+        left = bounds[-2].end()
+    stop = _CLAUSE_END.search(norm, end)
+    return text[left : stop.end() if stop else len(text)].strip()
+
+
+# Cross-check ----------------------------------------------------------------
+
+
+def for_passage(en: str, zh: str, when: date | None = None) -> tuple[Figure, ...]:
+    """The Chinese figures, checked against the English ones; then English-only figures."""
+    english_figures = extract(en, "en", when)
+    if not zh.strip():
+        return tuple(english_figures)
+    chinese_figures = extract(zh, "zh", when)
+    used: set[int] = set()
+    checked: list[Figure] = []
+    for z in chinese_figures:
+        i = _find(z, english_figures, used, _agrees)
+        if i is not None:
+            checked.append(replace(z, verified=True, translation=english_figures[i].text))
+        else:
+            checked.append(z)
+    for k, z in enumerate(checked):
+        if z.verified is None:
+            i = _find(z, english_figures, used, _slipped)
+            if i is not None:
+                checked[k] = replace(z, verified=False, translation=english_figures[i].text)
+    rest = [f for i, f in enumerate(english_figures) if i not in used]
+    return (*checked, *rest)
+
+
+def _find(z: Figure, candidates: list[Figure], used: set[int], test: object) -> int | None:
+    for i, e in enumerate(candidates):
+        if i not in used and test(z, e):  # type: ignore[operator]
+            used.add(i)
+            return i
+    return None
+
+
+def _agrees(z: Figure, e: Figure) -> bool:
+    # A bare English number may stand for a count the Chinese gives a measure word (94项 ~ 94 contracts).
+    same_unit = z.unit == e.unit or (e.unit == "" and z.unit in ("", "items", "people"))
+    return same_unit and math.isclose(z.value, e.value, rel_tol=1e-6)
+
+
+def _slipped(z: Figure, e: Figure) -> bool:
+    """Same unit, value off by a power of ten (万 read as thousand, 亿 as billion)."""
+    if z.unit != e.unit or z.unit in ("", "date", "year", "month") or z.value <= 0 or e.value <= 0:
+        return False
+    power = math.log10(e.value / z.value)
+    return abs(power - round(power)) < 1e-6 and 1 <= abs(round(power)) <= 4
+
+
+# Rendering ------------------------------------------------------------------
+
+_EN_NAMES = {
+    "CNY": "yuan", "USD": "US dollars", "CHF": "Swiss francs", "RUB": "rubles", "JPY": "yen",
+    "HKD": "Hong Kong dollars", "GBP": "pounds sterling", "DEM": "Deutsche marks", "FRF": "French francs",
+    "EUR": "euros", "TWD": "New Taiwan dollars", "AUD": "Australian dollars", "CAD": "Canadian dollars",
+    "people": "people", "items": "items", "tons": "tons", "kg": "kg", "km": "km", "kWh": "kWh",
+    "year": "years", "month": "months", "times": "times",
+}
+_ZH_NAMES = {
+    "CNY": "元", "USD": "美元", "CHF": "瑞士法郎", "RUB": "卢布", "JPY": "日元", "HKD": "港元",
+    "GBP": "英镑", "DEM": "马克", "FRF": "法郎", "EUR": "欧元", "TWD": "新台币", "AUD": "澳元",
+    "CAD": "加元", "%": "%", "people": "人", "items": "项", "tons": "吨", "kg": "公斤", "km": "公里",
+    "kWh": "千瓦时", "year": "年", "month": "个月", "times": "倍",
+}
+_EN_QUALIFIER = {"over": "over", "nearly": "nearly", "about": "about", "at least": "at least"}
+_ZH_QUALIFIER = {"over": "超过", "nearly": "近", "about": "约", "at least": "至少"}
+
+
+def _trim(x: float, places: int) -> str:
+    return f"{x:,.{places}f}".rstrip("0").rstrip(".") if not float(x).is_integer() else f"{int(x):,}"
+
+
+def _en_amount(value: float) -> str:
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            return f"{_trim(value / size, 4)} {word}"
+    return _trim(value, 4)
+
+
+def _en_date_text(value: float) -> str:
+    v = int(value)
+    if v < 10000:
+        return str(v)
+    if v < 1000000:
+        return f"{_MONTHS[v % 100 - 1].title()} {v // 100}" if 1 <= v % 100 <= 12 else str(v)
+    month = (v // 100) % 100
+    name = _MONTHS[month - 1].title() if 1 <= month <= 12 else str(month)
+    return f"{name} {v % 100}, {v // 10000}"
+
+
+def english(figure: Figure) -> str:
+    """The correct English rendering: "608 million Swiss francs", "over 9,000 people"."""
+    if figure.unit == "date":
+        return _en_date_text(figure.value)
+    amount = _en_amount(figure.value)
+    if figure.unit == "%":
+        body = f"{amount}%"
+    elif figure.unit in _EN_NAMES:
+        name = _EN_NAMES[figure.unit]
+        body = f"{amount} {name[:-1] if figure.value == 1 and name.endswith('s') else name}"
+    else:
+        body = amount
+    if figure.qualifier == "over" and figure.unit == "%":
+        return f"more than {body}"
+    prefix = _EN_QUALIFIER.get(figure.qualifier)
+    return f"{prefix} {body}" if prefix else body
+
+
+def _zh_amount(value: float) -> str:
+    for size, word in ((1e8, "亿"), (1e4, "万")):
+        if abs(value) >= size and (value / size) * 10000 == int((value / size) * 10000):
+            return f"{_trim(value / size, 4).replace(',', '')}{word}"
+    return _trim(value, 4).replace(",", "")
+
+
+def chinese(figure: Figure) -> str:
+    """The figure as printed in Chinese, or a Chinese rendering of an English one."""
+    if figure.lang == "zh":
+        return figure.text
+    if figure.unit == "date":
+        v = int(figure.value)
+        parts = [(v // 10 ** (len(str(v)) - 4), "年")] + [
+            (int(str(v)[i : i + 2]), u) for i, u in ((4, "月"), (6, "日")) if len(str(v)) > i
+        ]
+        return "".join(f"{n}{u}" for n, u in parts)
+    body = _zh_amount(figure.value) + _ZH_NAMES.get(figure.unit, "")
+    prefix = _ZH_QUALIFIER.get(figure.qualifier, "")
+    return prefix + body
+
+
+def warning(figure: Figure) -> str | None:
+    """For a mistranslated figure, the English sentence that says so; None otherwise."""
+    if figure.verified is not False:
+        return None
+    return (f"the English translation reads {figure.translation}; "
+            f"the original {chinese(figure)} is {english(figure)}")
+
+
+def as_json(figure: Figure) -> dict[str, object]:
+    """The figure as the answer's JSON `figure` object (DESIGN.md)."""
+    value: float | int = int(figure.value) if float(figure.value).is_integer() else figure.value
+    return {
+        "value": value,
+        "unit": figure.unit,
+        "qualifier": figure.qualifier,
+        "text": english(figure) if figure.lang == "zh" else figure.text,
+        "original": figure.text if figure.lang == "zh" else None,
+        "verified": figure.verified,
+        "year": figure.year,
+    }

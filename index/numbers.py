@@ -1,0 +1,241 @@
+"""Pure number reading: Chinese and English numerals as printed -> float.
+
+No units, no context: `figures.py` builds on this. Chinese numerals go to cn2an
+(smart mode) first; the few shapes it rejects (兆, 万万, 百三, 零十) fall back to
+a small positional reader here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+
+import cn2an
+
+# Full-width ASCII and traditional / variant numerals, mapped one character to
+# one character so that spans found in the normalised text hold in the original.
+_FULL = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_VARIANTS = str.maketrans("萬億兩倆負點幾貳陸〇　", "万亿两两负点几贰陆零 ")
+_WIDTH = {**_FULL, **_VARIANTS}
+
+
+def normalise(text: str) -> str:
+    """Full-width to ASCII, traditional numerals to simplified; same length."""
+    return text.translate(_WIDTH)
+
+
+_DIGIT = {
+    "零": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}
+_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIG = {"万": 10**4, "亿": 10**8, "兆": 10**12}
+CN_CHARS = "".join(_DIGIT) + "".join(_SMALL) + "".join(_BIG)
+
+_ARABIC = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?"
+_PIECE = rf"(?:{_ARABIC}|[{CN_CHARS}])"
+# A numeral: digits and numeral characters, spaces allowed inside (一百 五 十 二),
+# 多/余/几 only before 万/亿 (十余万), 点 only before a following digit.
+# Spaces join pieces only after a numeral character or before a unit character,
+# so "667.123 五点八" stays two numbers while "7 万5 千" is one.
+_SEP = rf"(?:(?<=[{CN_CHARS}点])[ \t]*|[ \t]*(?=[十百千万亿兆拾佰仟多余几]))"
+ZH_NUMBER = (
+    rf"(?:(?:负|(?<![\w.])-)[ \t]*)?{_PIECE}"
+    rf"(?:{_SEP}(?:{_PIECE}|[多余几](?=[ \t]*[万亿])|点(?=[ \t]*[{CN_CHARS}\d])))*"
+)
+_SLASH = r"(?:(?P<swhole>\d+)[ \t]+)?(?P<sden>\d+)/(?P<snum>\d+)"
+_ZH_FRACTION = (
+    rf"(?:(?P<whole>{ZH_NUMBER})[ \t]*又[ \t]*)?"
+    rf"(?P<den>{ZH_NUMBER})[ \t]*分[ \t]*之[ \t]*(?P<num>{ZH_NUMBER})"
+)
+ZH_SCAN = re.compile(rf"{_ZH_FRACTION}|(?P<slash>(?P<sneg>-)?{_SLASH})|(?P<plain>{ZH_NUMBER})", re.IGNORECASE)
+
+_ARABIC_SCALED = re.compile(rf"({_ARABIC})([万亿兆]*)", re.IGNORECASE)
+_LONE_WORDS = re.compile(
+    r"百(?=分点)|[一壹](?=[切看些样般定直起致律同道齐再旦向边面时下])|(?<=[统唯万之专划])一|四(?=川)|五(?=角大楼)"
+)
+_FINANCIAL_LONE = set("伍陆拾肆佰仟")
+
+
+def _positional(s: str) -> float:
+    """Read a numeral cn2an rejects: 兆, 万万, 百三 (= 130), 零十, 2千零30万."""
+    whole, _, frac = s.partition("点")
+    total, section, num, last_big, last_small = 0.0, 0.0, 0.0, 0, 0
+    for m in re.finditer(r"\d+(?:\.\d+)?|.", whole):
+        t = m.group()
+        if t == "零":
+            continue
+        if t[0].isdigit():
+            num = float(t)
+        elif t in _DIGIT:
+            num = _DIGIT[t]
+        elif t in _SMALL:
+            last_small = _SMALL[t]
+            section += (num or 1) * last_small
+            num = 0
+        elif t in _BIG:
+            unit = _BIG[t]
+            seg = section + num
+            if seg == 0 or unit > last_big:
+                total = (total + seg) * unit if seg or total else unit
+            else:
+                total += seg * unit
+            last_big, section, num, last_small = unit, 0, 0, 0
+    # 百三 = 130 and 一万三 = 13000: a lone trailing digit counts one place down.
+    if num and last_small and section == last_small * (section // last_small) and s[-1] in _DIGIT:
+        num *= last_small // 10
+    value = total + section + num
+    if frac:
+        value += float("0." + "".join(str(_DIGIT.get(c, c)) for c in frac if c in _DIGIT or c.isdigit()))
+    return value
+
+
+def scaled(digits: str, factor: int) -> float:
+    """digits x factor without binary noise: 2.51亿 is 251000000, not 250999999.99999997."""
+    try:
+        return float(Decimal(digits) * factor)
+    except InvalidOperation:
+        return float(digits) * factor
+
+
+def zh_value(token: str) -> float | None:
+    """The value of one Chinese numeral token (no fraction), approximation words dropped."""
+    s = re.sub(r"[ \t多余几]", "", token)
+    negative = s[:1] in ("负", "-")
+    s = s.lstrip("负-")
+    if not s:
+        return None
+    m = _ARABIC_SCALED.fullmatch(s)
+    value = scaled(m.group(1).replace(",", ""), math.prod(_BIG[c] for c in m.group(2))) if m else _cn2an(s)
+    if value is None:
+        return None
+    return -value if negative else value
+
+
+def _cn2an(s: str) -> float | None:
+    if all(c in _BIG for c in s):
+        return None
+    # normal mode for pure numerals: smart mode misreads some (一百零十万).
+    mode = "smart" if any(c.isdigit() for c in s) else "normal"
+    try:
+        return float(cn2an.cn2an(s, mode))
+    except (ValueError, KeyError, IndexError, TypeError):
+        pass
+    try:
+        return _positional(s)
+    except ValueError:
+        return None
+
+
+def _lone_word(text: str, m: re.Match[str]) -> bool:
+    """A numeral character that is part of an ordinary word (一切, 四川, 陆地, 两两)."""
+    tok = m.group().strip()
+    if len(tok) > 1:
+        return tok == "两两"
+    if tok.isdigit():
+        return False
+    return tok in _FINANCIAL_LONE or tok in _BIG or bool(_LONE_WORDS.match(text, m.start()))
+
+
+def scan_zh(text: str) -> Iterator[tuple[int, int, float, str]]:
+    """Every number in normalised Chinese text: (start, end, value, kind).
+
+    kind is "fraction", "percent" (百分之) or "" for a plain numeral.
+    """
+    for m in ZH_SCAN.finditer(text):
+        if m.group("plain") is not None:
+            if _lone_word(text, m):
+                continue
+            value = zh_value(m.group("plain"))
+            if value is not None:
+                start = m.start() + len(m.group()) - len(m.group().lstrip())
+                yield start, m.start() + len(m.group().rstrip()), value, ""
+            continue
+        if m.group("slash") is not None:
+            value = int(m.group("swhole") or 0) + int(m.group("sden")) / (int(m.group("snum")) or 1)
+            yield m.start(), m.end(), -value if m.group("sneg") else value, "fraction"
+            continue
+        den, num = zh_value(m.group("den")), zh_value(m.group("num"))
+        if den is None or num is None or den == 0:
+            continue
+        if m.group("whole") is None and m.group("den").strip() == "百":
+            yield m.start(), m.end(), num, "percent"
+            continue
+        whole = zh_value(m.group("whole")) if m.group("whole") else 0.0
+        sign = -1 if whole is not None and whole < 0 else 1
+        yield m.start(), m.end(), (abs(whole or 0.0) + num / den) * sign, "fraction"
+
+
+# English -------------------------------------------------------------------
+
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_UNITS.update({"nought": 0, "a": 1, "an": 1})
+_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+SCALES = {
+    "hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+    "lakh": 10**5, "crore": 10**7, "dozen": 12,
+}
+_SHORT_SCALES = {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "g": 10**9, "t": 10**12}
+_WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
+_SCALE = "|".join(SCALES)
+_EN_WORDS = (
+    rf"(?:{_WORD}|{_SCALE})(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:and[ \t]+)?(?:{_WORD}|{_SCALE}|a[ \t]+half|half))*"
+)
+_EN_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+EN_NUMBER = (
+    rf"(?P<neg>-[ \t]*|minus[ \t]+|negative[ \t]+)?"
+    rf"(?:(?P<digits>{_EN_DIGITS})(?:[ \t]*(?P<dscale>(?:{_SCALE})(?:[ \t]+(?:{_SCALE}))*)|"
+    rf"(?P<short>k|mn|bn|m|b|g|t)(?![a-z]))?|(?P<words>{_EN_WORDS}))"
+)
+EN_SCAN = re.compile(rf"(?<![\w.,]){EN_NUMBER}(?![\w]|[.,]\d)", re.IGNORECASE)
+
+
+def words_value(words: str) -> float | None:
+    """'one hundred and six' -> 106, 'twelve and a half' -> 12.5, 'a dozen' -> 12."""
+    tokens = re.findall(r"[a-z]+", words.lower())
+    total, current, seen = 0.0, 0.0, False
+    for i, t in enumerate(tokens):
+        if t == "and":
+            continue
+        if t == "half" and (i == 0 or tokens[i - 1] in ("a", "and")):
+            current += 0.5
+        elif t in ("a", "an") and i + 1 < len(tokens) and tokens[i + 1] == "half":
+            continue
+        elif t in _UNITS:
+            current += _UNITS[t]
+        elif t in _TENS:
+            current += _TENS[t]
+        elif t == "hundred":
+            current = (current or 1) * 100
+        elif t in SCALES:
+            total += (current or 1) * SCALES[t]
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def en_value(m: re.Match[str]) -> float | None:
+    """The value of an `EN_SCAN` match."""
+    if m.group("digits"):
+        factor = 1
+        if m.group("dscale"):
+            factor = math.prod(SCALES[w] for w in m.group("dscale").lower().split())
+        elif m.group("short"):
+            factor = _SHORT_SCALES[m.group("short").lower()]
+        value = scaled(m.group("digits").replace(",", ""), factor)
+    else:
+        found = words_value(m.group("words"))
+        if found is None:
+            return None
+        value = found
+    return -value if m.group("neg") else value
