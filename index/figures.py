@@ -60,7 +60,7 @@ def _alt(words: object) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
 
 
-_ZH_BEFORE = re.compile(r"(?:将近|接近|大约|超过|不少于|多达|至少|近|约|超|逾)[ \t]*$")
+_ZH_BEFORE = re.compile(r"(?P<q>将近|接近|大约|超过|不少于|多达|至少|近|约|超|逾)(?:为|达|有)?[ \t]*$")
 _ZH_AFTER = re.compile(
     rf"[ \t]*(?P<q1>多|余)?[ \t]*(?P<unit>{_alt(_ZH_UNITS)})?(?P<cny>人民币)?(?P<q2>以上|左右|上下|之多|多)?"
 )
@@ -74,7 +74,7 @@ _ZH_RELATIVE = re.compile(r"今年|本年|去年|前年|明年|(?P<y>\d{4})年")
 
 _EN_BEFORE = re.compile(rf"(?:{_alt(k for k in _QUALIFIERS if k.isascii())})[ \t]+$", re.IGNORECASE)
 _EN_SYMBOL = re.compile(rf"(?:{_alt(_EN_SYMBOLS)})[ \t]*$", re.IGNORECASE)
-_EN_AFTER = re.compile(rf"[ \t]*(?P<unit>{_alt(_EN_UNITS)})(?![a-z])", re.IGNORECASE)
+_EN_AFTER = re.compile(rf"[ \t]*-?[ \t]*(?P<unit>{_alt(_EN_UNITS)})(?![a-z])", re.IGNORECASE)
 _MONTHS = "january february march april may june july august september october november december".split()
 _EN_DATE = re.compile(
     rf"\b(?P<mon>{'|'.join(_MONTHS)})(?:[ \t]+(?P<d>\d{{1,2}}))?(?:,?[ \t]+(?P<y>\d{{4}})\b"
@@ -139,6 +139,8 @@ def _zh(text: str, when: date | None) -> list[_Raw]:
 def _zh_date(text: str, m: re.Match[str], when: date | None) -> _Raw:
     month, day = m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
     year = int(m.group("y")) if m.group("y") else _year_of(text, m.start(), "zh", when)
+    if year is None and when is not None:
+        year = when.year  # 6月底 with no year: the article's own year
     value = float(year or 0)
     if month:
         value = value * 100 + int(month)
@@ -158,13 +160,13 @@ def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw
     unit = _ZH_UNITS.get(unit_word or "", "") if kind != "fraction" else ""
     if unit_word == "年" and value.is_integer() and 1000 <= value <= 2100:
         return None  # years are read by the date pattern; a 4-digit 年 count is rare
-    before = _ZH_BEFORE.search(text, max(0, start - 4), start)
-    words = [before.group().strip() if before else "", after.group("q1") or "" if after else "",
+    before = _ZH_BEFORE.search(text, max(0, start - 5), start)
+    words = [before.group("q") if before else "", after.group("q1") or "" if after else "",
              after.group("q2") or "" if after else ""]
     if re.search(r"[多余几]", token):
         words.append("多")
     qualifier = next((_QUALIFIERS[w] for w in words if w), "exact")
-    if before and before.group().strip() == "约" and any(words[1:]):
+    if before and before.group("q") == "约" and any(words[1:]):
         qualifier = "about"
     stop = after.end() if after and (unit_word or after.group("q2") or after.group("q1")) else end
     begin = before.start() if before else start
@@ -219,30 +221,40 @@ def _en_number(text: str, m: re.Match[str]) -> _Raw | None:
     if symbol:
         unit, start = _EN_SYMBOLS[symbol.group().strip().lower()], symbol.start()
     words = m.group("words")
-    if words and not unit and words.lower() in ("a", "an", "one"):
-        return None  # "one of", "a year": not a figure
+    if words and (words.lower() in ("a", "an") or (words.lower() == "one" and not unit)):
+        return None  # "a year", "one of": not a figure
     before = _EN_BEFORE.search(text, max(0, start - 16), start)
     qualifier = _QUALIFIERS[" ".join(before.group().lower().split())] if before else "exact"
     return (before.start() if before else start), end, value, unit, qualifier, None
 
 
 def _year_of(text: str, pos: int, lang: str, when: date | None) -> int | None:
-    """The year a figure speaks of: the nearest time word in its sentence, before it first."""
+    """The year a figure speaks of, from the nearest time word of its sentence.
+
+    Chinese puts the time before the figure (今年头7个月实现…); English often after
+    it in the same clause ("$200 million this year"), so English looks there first.
+    """
     start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
     stop = _SENTENCE_END.search(text, pos)
     end = stop.start() if stop else len(text)
-    pattern = _ZH_RELATIVE if lang == "zh" else _EN_RELATIVE
-    found = list(pattern.finditer(text, start, end))
+    found = list((_ZH_RELATIVE if lang == "zh" else _EN_RELATIVE).finditer(text, start, end))
     before = [m for m in found if m.end() <= pos]
-    pick = before[-1] if before else next(iter(found), None)
-    if pick is None:
-        return None
-    word = pick.group().lower()
+    after = [m for m in found if m.start() > pos]
+    clause_end = _CLAUSE_END.search(text, pos)
+    if lang == "en" and after and (clause_end is None or after[0].start() < clause_end.start()):
+        pick: re.Match[str] | None = after[0]
+    else:
+        pick = before[-1] if before else next(iter(after), None)
+    return _year_value(pick.group(), when) if pick else None
+
+
+def _year_value(word: str, when: date | None) -> int | None:
+    word = " ".join(word.lower().split())
     if word[:4].isdigit():
         return int(word[:4])
     offset = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年": 1,
-              "this year": 0, "last year": -1, "next year": 1}.get(" ".join(word.split()))
-    return when.year + offset if when is not None and offset is not None else None
+              "this year": 0, "last year": -1, "next year": 1}[word]
+    return when.year + offset if when is not None else None
 
 
 def _clause(text: str, norm: str, start: int, end: int) -> str:
