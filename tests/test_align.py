@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.align import LONG_PARAGRAPH, align
 from index.archive import parse_file
@@ -145,3 +147,40 @@ def test_chinese_only(reference: Article) -> None:
     ]
     assert passages[-1].kind == "caption"
     assert [p.position for p in passages] == list(range(6))
+
+
+def squeeze(texts: list[str] | tuple[str, ...]) -> str:
+    return "".join("".join(texts).split())
+
+
+EN_SENTENCES = st.sampled_from(
+    ["In 1987 trade reached 34.227 million Swiss francs.", "Mr. Li said so!", "Exports rose 60%.", "Why?", ""]
+)
+ZH_SENTENCES = st.sampled_from(["1987年边境贸易额达3422.7万瑞士法郎。", "他说：“好！”", "增长６０％。", "为什么？", ""])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.lists(EN_SENTENCES, max_size=60).map(" ".join), max_size=6),
+    st.lists(st.lists(ZH_SENTENCES, max_size=80).map("".join), max_size=6),
+)
+def test_nothing_lost_duplicated_or_reordered(en: list[str], zh: list[str]) -> None:
+    article = Article(id="x", source="x.txt", date=date(1989, 1, 1), paragraphs_en=tuple(en), paragraphs_zh=tuple(zh))
+    passages = align(article)
+    assert squeeze([p.en for p in passages]) == squeeze(en)
+    assert squeeze([p.zh for p in passages]) == squeeze(zh)
+    assert [p.position for p in passages] == list(range(len(passages)))
+
+
+def test_long_parallel_paragraph_cut_at_matching_sentences() -> None:
+    en = " ".join(f"In {1900 + i} the border trade reached {i + 10} million Swiss francs." for i in range(60))
+    zh = "".join(f"{1900 + i}年边境贸易额达{i + 10}00万瑞士法郎。" for i in range(60))
+    article = Article(id="x", source="x.txt", date=date(1989, 1, 1), paragraphs_en=(en,), paragraphs_zh=(zh,))
+    passages = align(article)
+    assert len(passages) > 1
+    for passage in passages:
+        assert max(len(passage.en), len(passage.zh)) <= LONG_PARAGRAPH
+        years_en = [w for w in passage.en.split() if w.isdigit() and len(w) == 4]
+        assert [f"{year}年" for year in years_en] == [s[:5] for s in passage.zh.split("。") if s]
+    assert " ".join(p.en for p in passages) == en
+    assert "".join(p.zh for p in passages) == zh

@@ -66,9 +66,7 @@ def test_reference_header(reference: Article) -> None:
     assert reference.page == 4
     assert reference.page_name == "国庆专版"
     assert reference.column == ""
-    assert reference.dateline == (
-        "People's Daily, August 29, 1989, 4th Edition (National Day Special Edition)"
-    )
+    assert reference.dateline == ("People's Daily, August 29, 1989, 4th Edition (National Day Special Edition)")
 
 
 def test_reference_bodies(reference: Article) -> None:
@@ -261,9 +259,7 @@ def test_full_width_text_stays_as_printed(reference: Article) -> None:
         ("Title: A\n\nAuthor: B\n\nDate: 1989-08-29\n\nPage: 4\n", "neither an English nor a Chinese body"),
         ("Original:\n\n### 标题\n孙岩\n1989-08-29\n第4版\n专栏：\n", "neither an English nor a Chinese body"),
         (
-            REFERENCE.replace("Date: 1989-08-29", "")
-            .replace("1989-08-29", "")
-            .replace("August 29, 1989", "Summer"),
+            REFERENCE.replace("Date: 1989-08-29", "").replace("1989-08-29", "").replace("August 29, 1989", "Summer"),
             "no date anywhere",
         ),
     ],
@@ -354,3 +350,17 @@ def test_arbitrary_bytes_never_crash(tmp_path: Path, raw: bytes) -> None:
         assert isinstance(parse_file(tmp_path / "x.txt", tmp_path), Article)
     except ArchiveError as error:
         assert error.path == "x.txt"
+
+
+def test_unindented_chinese_body(reference: Article) -> None:
+    lines = REFERENCE.split("\n")
+    start = lines.index("专栏：") + 1
+    text = "\n".join(lines[:start] + [line.strip() for line in lines[start:]])
+    assert parse(text) == reference
+
+
+def test_headline_repeated_on_one_line() -> None:
+    text = REFERENCE.replace("    实施“南联北开”发展战略\n    对苏边贸", "    实施“南联北开”发展战略　对苏边贸")
+    article = parse(text)
+    assert article.headline_zh == ("实施“南联北开”发展战略　对苏边贸与经济技术合作方兴未艾",)
+    assert len(article.paragraphs_zh) == 5
