@@ -1,0 +1,256 @@
+"""Answers, articles and figures as Telegram HTML, within Telegram's limits.
+
+Every piece of archive or user text passes through `escape` here; the only tags
+produced are b, u, i. `split_html` cuts long HTML at paragraph ends, never inside
+a tag or an entity, closing and reopening the tags that are open at the cut.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from bot.i18n import t
+from index import figures as figure_text
+from index.answer import citation
+from index.model import Answer, Article, Figure, FigureHit, Passage
+
+MESSAGE_LIMIT = 4096
+INPUT_LIMIT = 500  # longer questions are cut: no archive question needs more
+TITLE_LIMIT = 100
+DESCRIPTION_LIMIT = 200
+
+_EN_STOPWORDS = frozenset(
+    "what was were the how much many this that these those with and for are did does which who whom "
+    "when where why from into has have had its their there about than then they them been being".split()
+)
+_ZH_STOPWORDS = frozenset({"多少", "什么", "哪些", "哪个", "怎么", "如何", "为何", "是否", "有没有", "几个"})
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}")
+_TOKEN = re.compile(r"<[^<>]*>|&#?\w+;|[^<&]+|[<&]")
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)")
+_BREAKS = (re.compile(r"\n\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?。！？；;])\s*"), re.compile(r"\s"))
+_CLOSER_RESERVE = 32  # room for the closing tags of a cut part: at most </b></u></i>
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def clean_input(text: str, limit: int = INPUT_LIMIT) -> tuple[str, bool]:
+    """User text made safe to process and echo: no control characters or lone
+    surrogates, white space collapsed, at most `limit` characters. Returns
+    (text, whether it was cut)."""
+    kept = "".join(
+        " " if ch in "\n\r\t" else ch
+        for ch in text
+        if not 0xD800 <= ord(ch) <= 0xDFFF and (ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
+    )
+    collapsed = " ".join(kept.split())
+    return collapsed[:limit], len(collapsed) > limit
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _question_spans(text: str, question: str) -> list[tuple[int, int]]:
+    """Where the question's words occur in `text`: English words by a crude stem,
+    Chinese by the longest runs (2-8 characters) shared with the question."""
+    spans: list[tuple[int, int]] = []
+    stems = {
+        w.lower().removesuffix("'s")[: max(4, len(w) - 2)]
+        for w in _WORD.findall(question)
+        if w.lower() not in _EN_STOPWORDS
+    }
+    for match in _WORD.finditer(text):
+        if any(match.group().lower().startswith(stem) for stem in stems):
+            spans.append(match.span())
+    han = "".join(_HAN.findall(question))
+    i = 0
+    while han and i < len(text):
+        for size in range(8, 1, -1):
+            piece = text[i : i + size]
+            if len(piece) == size and piece in han and _HAN.fullmatch(piece) and piece not in _ZH_STOPWORDS:
+                spans.append((i, i + size))
+                i += size
+                break
+        else:
+            i += 1
+    return spans
+
+
+def _marked(text: str, question: str, figures: list[str]) -> str:
+    """`text` as HTML: figures in bold, the question's words underlined."""
+    spans = [(m.start(), m.end(), "b") for f in figures if f for m in re.finditer(re.escape(f), text)]
+    spans += [(a, b, "u") for a, b in _question_spans(text, question)]
+    out, pos = [], 0
+    for start, end, tag in sorted(spans):
+        if start < pos:
+            continue  # overlaps a span already marked: the earlier one wins
+        out.append(f"{escape(text[pos:start])}<{tag}>{escape(text[start:end])}</{tag}>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def passage_side(passage: Passage, lang: str) -> tuple[str, str]:
+    """The passage text in `lang`, else the other side; and the side shown."""
+    own, other = (passage.zh, passage.en) if lang == "zh" else (passage.en, passage.zh)
+    if own:
+        return own, lang
+    return other, ("en" if lang == "zh" else "zh")
+
+
+def _side_note(shown: str, lang: str, chosen: bool) -> str:
+    """The label for a passage not in the answer's language."""
+    if shown == lang:
+        return ""
+    if chosen:
+        return t("shown_original" if shown == "zh" else "shown_translation", lang) + "\n"
+    return t("original" if shown == "zh" else "translation", lang) + " "
+
+
+def _figure_marks(figure: Figure | None, answer_figure: str, shown: str) -> list[str]:
+    """Figure texts to bold in a passage shown in `shown`; a wrong translation is never stressed."""
+    if figure is None:
+        return []
+    marks = [answer_figure]
+    if figure.lang == shown:
+        marks.append(figure.text)
+    elif figure.translation and figure.verified is not False:
+        marks.append(figure.translation)
+    return marks
+
+
+def answer_html(answer: Answer, view: str | None = None) -> str:
+    """The reply to a question. `view` picks the passage's language (default: the answer's)."""
+    if not answer.found or answer.hit is None:
+        return escape(answer.text)
+    lang = answer.lang
+    text, shown = passage_side(answer.hit.passage, view or lang)
+    lines = []
+    if answer.figure_text:
+        lines.append(f"<b>{escape(answer.figure_text)}</b>")
+    marks = _figure_marks(answer.figure, answer.figure_text, shown)
+    lines.append(_side_note(shown, lang, view is not None) + _marked(text, answer.question, marks))
+    lines.append("")
+    lines.append(f"<i>{escape(citation(answer.hit.article, lang))}</i>")
+    lines.extend(f"⚠️ {escape(w)}" for w in answer.warnings)
+    return "\n".join(lines)
+
+
+def article_html(article: Article, lang: str) -> list[str]:
+    """A whole article in `lang` (the other language, marked, when that side is missing), split."""
+    own = article.paragraphs_zh if lang == "zh" else article.paragraphs_en
+    other = article.paragraphs_en if lang == "zh" else article.paragraphs_zh
+    title = (article.title_zh or article.title_en) if lang == "zh" else (article.title_en or article.title_zh)
+    head = [f"<b>{escape(title)}</b>", f"<i>{escape(citation(article, lang))}</i>", ""]
+    if not own:
+        head.append(t("original" if lang == "en" else "translation", lang))
+    body = [escape(p) for p in (own or other)]
+    body += [f"📷 {escape(c)}" for c in article.captions_zh]
+    return split_html("\n".join(head) + "\n\n".join(body))
+
+
+def figure_in(figure: Figure, lang: str) -> str:
+    return figure_text.chinese(figure) if lang == "zh" else figure_text.english(figure)
+
+
+def _sentence_with(text: str, needle: str) -> str:
+    for sentence in re.split(r"(?<=[.!?。！？；;])\s*", text):
+        if needle and needle in sentence:
+            return sentence
+    return ""
+
+
+def figure_clause(hit: FigureHit, lang: str) -> str:
+    """What the figure measures, in `lang` when the passage has that side, the wrong
+    translation of a corrected figure replaced by the right one."""
+    figure = hit.figure
+    if figure.lang == lang:
+        return figure.clause
+    side = hit.passage.zh if lang == "zh" else hit.passage.en
+    needle = figure.translation or ""
+    sentence = _sentence_with(side, needle)
+    if not sentence:
+        return figure.clause
+    return sentence.replace(needle, figure_in(figure, lang)) if figure.verified is False else sentence
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def figure_result(hit: FigureHit, lang: str) -> tuple[str, str, str]:
+    """An inline result: (title, description, message HTML)."""
+    value = figure_in(hit.figure, lang)
+    clause = figure_clause(hit, lang)
+    page = f", p. {hit.article.page}" if hit.article.page and lang != "zh" else ""
+    if lang == "zh" and hit.article.page:
+        page = f" 第{hit.article.page}版"
+    description = _clip(f"{clause} — {hit.article.date.isoformat()}{page}", DESCRIPTION_LIMIT)
+    lines = [f"<b>{escape(value)}</b>", escape(clause), "", f"<i>{escape(citation(hit.article, lang))}</i>"]
+    warning = figure_text.warning(hit.figure)
+    if warning:
+        lines.append(f"⚠️ {escape(warning)}")
+    return _clip(value, TITLE_LIMIT) or "?", description, split_html("\n".join(lines))[0]
+
+
+def _open_tags(html_text: str, end: int) -> list[str]:
+    """The tags (whole opening tags) still open at position `end`."""
+    stack: list[str] = []
+    for token in _TOKEN.finditer(html_text, 0, end):
+        tag = _TAG.match(token.group())
+        if tag and token.group().endswith(">"):
+            if not tag.group(1):
+                stack.append(token.group())
+            elif stack:
+                stack.pop()
+    return stack
+
+
+def _safe_cut(html_text: str, budget: int) -> int:
+    """The best cut position ≤ budget: the latest paragraph end, else line end,
+    sentence end, space, else any position between tokens or inside text."""
+    text_ranges = [m.span() for m in _TOKEN.finditer(html_text) if m.group()[0] not in "<&"]
+    for pattern in _BREAKS:
+        best = 0
+        for start, end in text_ranges:
+            for m in pattern.finditer(html_text, start, min(end, budget)):
+                best = max(best, m.end())
+        if best > 0:
+            return best
+    last = 0
+    for token in _TOKEN.finditer(html_text):
+        start, end = token.span()
+        if end <= budget:
+            last = end
+        elif token.group()[0] not in "<&" and start < budget:
+            return budget
+        else:
+            break
+    return max(last, 1)
+
+
+def split_html(html_text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """`html_text` as messages of at most `limit` UTF-16 units, each with balanced tags."""
+    parts: list[str] = []
+    rest = html_text.strip()
+    while utf16_len(rest) > limit:
+        budget = limit - _CLOSER_RESERVE
+        while True:
+            cut = _safe_cut(rest, budget)
+            stack = _open_tags(rest, cut)
+            closers = "".join(f"</{_TAG.match(tag).group(2)}>" for tag in reversed(stack))  # type: ignore[union-attr]
+            head = rest[:cut].rstrip() + closers
+            if utf16_len(head) <= limit or budget <= 1:
+                break
+            budget -= utf16_len(head) - limit  # astral characters count twice
+        parts.append(head)
+        rest = ("".join(stack) + rest[cut:].lstrip()).strip()
+    if rest:
+        parts.append(rest)
+    return parts
