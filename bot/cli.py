@@ -1,0 +1,196 @@
+"""archive-bot: ingest | ask | figures | serve | chat | bench.
+
+Exit codes: 0 success, 1 a failure the message explains, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from index import figures as figs
+from index.answer import citation, passage_text
+from index.engine import Engine
+from index.model import Answer
+from index.store import IndexLocked, IndexUnavailable, IngestReport, ingest
+
+DEFAULT_ARCHIVE = Path("data/archive")
+DEFAULT_INDEX = Path("data/index")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (IndexUnavailable, IndexLocked) as error:
+        print(f"archive-bot: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="archive-bot", description="Ask a bilingual People's Daily archive.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    command = commands.add_parser("ingest", help="build or update the index from an archive folder")
+    command.add_argument("archive", type=Path, metavar="ARCHIVE_DIR")
+    command.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    command.add_argument("--rebuild", action="store_true", help="build a new index instead of updating")
+    command.add_argument("--json", action="store_true", help="print the counts and errors as JSON")
+    command.set_defaults(run=_ingest)
+
+    command = commands.add_parser("ask", help="answer a question, or one per line of standard input")
+    command.add_argument("question", nargs="?", metavar="QUESTION")
+    command.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    command.add_argument("--lang", choices=("en", "zh"))
+    command.add_argument("--json", action="store_true", help="one JSON answer per line")
+    command.set_defaults(run=_ask)
+
+    command = commands.add_parser("figures", help="the figures in a text, in either language")
+    command.add_argument("text", metavar="TEXT")
+    command.add_argument("--json", action="store_true")
+    command.set_defaults(run=_figures)
+
+    command = commands.add_parser("chat", help="a terminal conversation with the archive")
+    command.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    command.set_defaults(run=_chat)
+
+    command = commands.add_parser("serve", help="the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
+    command.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    command.add_argument("--base-url", help="another Bot API server, e.g. http://127.0.0.1:8081/bot")
+    command.add_argument("--webhook-url", help="receive updates by webhook at this public URL")
+    command.add_argument("--port", type=int, default=8443, help="local port for the webhook")
+    command.set_defaults(run=_serve)
+    return parser
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    if not args.archive.is_dir():
+        print(f"archive-bot: no archive folder at {args.archive}", file=sys.stderr)
+        return 1
+    report = ingest(args.archive, args.index, progress=_progress_bar() if sys.stderr.isatty() else None,
+                    rebuild=args.rebuild)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(json.dumps(_report_json(report), ensure_ascii=False) if args.json else _report_line(report))
+    return 0 if report.articles else 1
+
+
+def _report_json(report: IngestReport) -> dict:
+    return {
+        "articles": report.articles,
+        "passages": report.passages,
+        "figures": report.figures,
+        "added": report.added,
+        "updated": report.updated,
+        "removed": report.removed,
+        "unchanged": report.unchanged,
+        "errors": [{"file": e.path, "line": e.line, "error": e.reason} for e in report.errors],
+    }
+
+
+def _report_line(report: IngestReport) -> str:
+    return (
+        f"{report.articles} articles, {report.passages} passages, {report.figures} figures "
+        f"({report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} unchanged; {len(report.errors)} files with errors)"
+    )
+
+
+def _progress_bar() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files", end=end, file=sys.stderr)
+
+    return show
+
+
+def open_engine(index_dir: Path) -> Engine:
+    """The engine over index_dir; the default index is built from the sample archive on first use."""
+    if index_dir == DEFAULT_INDEX and not (index_dir / "CURRENT").exists():
+        print(f"archive-bot: building the index from {DEFAULT_ARCHIVE} ...", file=sys.stderr)
+        ingest(DEFAULT_ARCHIVE, index_dir)
+    return Engine.open(index_dir)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    engine = open_engine(args.index)
+    questions: Iterable[str] = [args.question] if args.question is not None else sys.stdin
+    for question in questions:
+        result = engine.ask(question, lang=args.lang)
+        print(json.dumps(answer_json(result), ensure_ascii=False) if args.json else result.text, flush=True)
+    return 0
+
+
+def answer_json(result: Answer) -> dict:
+    """The JSON contract of DESIGN.md."""
+    data: dict = {"found": result.found, "lang": result.lang, "question": result.question, "answer": result.text}
+    if not result.found or result.hit is None:
+        return data
+    hit = result.hit
+    data.update(
+        source=hit.article.source,
+        article=hit.article.id,
+        passage=passage_text(hit, result.lang),
+        passage_en=hit.passage.en,
+        passage_zh=hit.passage.zh,
+        figure=figs.as_json(result.figure) if result.figure else None,
+        citation={
+            "paper": "People's Daily",
+            "date": hit.article.date.isoformat(),
+            "page": hit.article.page,
+            "title": hit.article.title_en if result.lang == "en" else hit.article.title_zh,
+            "authors": list(hit.article.authors_en if result.lang == "en" else hit.article.authors_zh),
+            "text": citation(hit.article, result.lang),
+        },
+        warnings=list(result.warnings),
+        score=round(hit.score, 3),
+        alternatives=[
+            {"source": a.article.source, "passage": passage_text(a, result.lang), "score": round(a.score, 3)}
+            for a in result.alternatives
+        ],
+    )
+    return data
+
+
+def _figures(args: argparse.Namespace) -> int:
+    found = figs.extract(args.text)
+    if args.json:
+        print(json.dumps([figs.as_json(f) for f in found], ensure_ascii=False))
+    else:
+        for figure in found:
+            print(f"{figure.text}\t{figs.as_json(figure)['value']} {figure.unit} ({figure.qualifier})")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    engine = open_engine(args.index)
+    print("Ask the People's Daily archive, in English or Chinese. Ctrl-D ends.", file=sys.stderr)
+    while True:
+        try:
+            question = input("> ")
+        except EOFError:
+            print(file=sys.stderr)
+            return 0
+        if question.strip():
+            print(engine.ask(question).text + "\n")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.app import serve  # telegram is imported only by the command that needs it
+
+    if args.index == DEFAULT_INDEX:
+        open_engine(args.index)
+    return serve(args.index, args.base_url, args.webhook_url, args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

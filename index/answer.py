@@ -1,0 +1,325 @@
+"""Question -> Answer: what kind of figure is asked, which figure in a passage fits, the reply.
+
+Retrieval (index.search) finds passages; this module reads the question for
+the kind of figure it wants and the years it speaks of, scores each figure of a
+candidate passage by the words around it, and writes the reply in the asker's
+language with the citation. Figures come from the Chinese original: a
+mistranslated one is given correctly and the wrong English is named in a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from index import figures as figs
+from index import text
+from index.model import PAPER_EN, PAPER_ZH, Answer, Article, Figure, Hit
+
+NOT_FOUND = {
+    "en": "Sorry, I found nothing in the archive that answers this. Try other words, a place or a year.",
+    "zh": "抱歉，档案中没有找到能回答这个问题的内容。请换个说法，或加上地点、年份再试。",
+}
+ORIGINAL_ONLY = {
+    "en": "(Chinese original; the archive has no English translation of this passage)",
+    "zh": "（英文译文；档案中没有这段的中文原文）",
+}
+
+# Kinds of question, by the words that ask them, and the units that answer each.
+_KINDS_EN = (
+    ("share", r"\b(share|percent(age)?|per cent|proportion|ratio|%)"),
+    ("duration", r"\bhow (many|long) (years|months|days)\b|\bhow long\b|\bfor how many years\b"),
+    ("date", r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bin what year\b"),
+    ("amount", r"\bhow much\b|\bvalue\b|\bworth\b|\bamount\b|\bvolume\b|\btotal\b|\bcost\b|\binvest"),
+    ("count", r"\bhow many\b|\bnumber of\b|\bcount\b"),
+    ("which", r"^\s*(which|where|who|whom|what (city|cities|province|port|ports|country|countries)|name)\b"),
+    ("which", r"^\s*(is|are|was|were|has|have|had|did|does|do|will|can)\b"),
+)
+_KINDS_ZH = (
+    ("share", r"百分之|比重|比例|占.{0,6}(多少|几)|%|成$"),
+    ("duration", r"多少年|几年|多久|多长时间|多少个月|几个月"),
+    ("date", r"哪一年|哪年|何时|什么时候|哪一天|哪个月|几月|何年"),
+    ("amount", r"多少钱|金额|总额|贸易额|价值|投资|产值|收入|多少元|资金"),
+    ("count", r"多少|几"),
+    ("which", r"哪些|哪里|哪儿|哪个|谁|什么|吗|是否|有没有"),
+)
+_FITS = {
+    "amount": lambda unit: 3.0 if _is_money(unit) else -2.0 if unit in ("date", "%") else -1.0,
+    "count": lambda unit: 2.0 if unit in ("people", "items", "count", "") else -2.0 if unit == "date" else -1.0,
+    "share": lambda unit: 4.0 if unit == "%" else -2.0,
+    "duration": lambda unit: 4.0 if unit == "year" else -2.0 if unit == "date" else -1.0,
+    "date": lambda unit: 4.0 if unit == "date" else -1.0,
+    "any": lambda unit: -1.0 if unit == "date" else 0.0,
+}
+_EN_UNIT_WORDS = {
+    "people": r"\b(people|persons?|labou?rers?|workers?|residents?|visitors?|tourists?|students?|staff)\b",
+    "tons": r"\btons?\b|\btonnes?\b",
+    "km": r"\bkilomet",
+    "items": r"\b(items?|projects?|contracts?|kinds?|varieties|commodities|products?|types?)\b",
+}
+FRAME_WORDS = frozenset(
+    [
+        *text.analyze_en("share percent percentage proportion value worth amount number figure total make up"),
+        *"比重 比例 百分之 数量 数字 情况 占 总数".split(),
+    ]
+)
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_RELATIVE_EN = {"this year": 0, "last year": -1, "next year": 1}
+_RELATIVE_ZH = {"今年": 0, "去年": -1, "明年": 1, "前年": -2}
+_CLAUSE_ZH = re.compile(r"[，。；！？：、]")
+_SENTENCE_ZH = re.compile(r"[。！？；]")
+_CLAUSE_EN = re.compile(r"[,;:](?=\s)|[.!?](?=\s|$)")
+_SENTENCE_EN = re.compile(r"[.!?;](?=\s|$)")
+_FROM = re.compile(r"[由从]|\bfrom\b")
+_ZH_MEASURE = re.compile(r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|公里|元)")
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question asks, read once: its language, terms, kind and years."""
+
+    text: str
+    lang: str
+    tokens: tuple[str, ...]
+    kind: str
+    unit_hint: str
+    measure: str  # 多少种 -> 种: the measure word an answer's figure should carry
+    years: frozenset[int]
+    relative_years: frozenset[int]  # offsets: this year 0, last year -1
+
+
+def read_question(question: str, lang: str) -> Question:
+    folded = text.fold(question)
+    tokens = tuple(text.analyze(question, lang))
+    kinds = _KINDS_ZH if lang == "zh" else _KINDS_EN
+    kind = next((name for name, pattern in kinds if re.search(pattern, folded)), "any")
+    hint = next((unit for unit, pattern in _EN_UNIT_WORDS.items() if re.search(pattern, folded)), "")
+    measure = _ZH_MEASURE.search(folded)
+    relative = _RELATIVE_ZH if lang == "zh" else _RELATIVE_EN
+    return Question(
+        text=question,
+        lang=lang,
+        tokens=tokens,
+        kind=kind,
+        unit_hint=hint,
+        measure=measure.group(1) if measure else "",
+        years=frozenset(int(y) for y in _YEAR.findall(folded)),
+        relative_years=frozenset(offset for word, offset in relative.items() if word in folded),
+    )
+
+
+def wants_figure(question: Question) -> bool:
+    return question.kind != "which"
+
+
+def coverage(question: Question, passage_tokens: set[str], idf: dict[str, float]) -> float:
+    """The share of the question's information (idf mass) that the passage holds.
+
+    Words that only say what kind of figure is wanted ("share", "value") are left out.
+    """
+    terms = set(question.tokens) - FRAME_WORDS
+    total = sum(idf[t] for t in terms)
+    return sum(idf[t] for t in terms if t in passage_tokens) / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A figure chosen from a passage: the figure to cite and how well it fits."""
+
+    figure: Figure
+    score: float
+
+
+def best_figure(question: Question, hit: Hit) -> Choice | None:
+    """The figure of the passage that answers the question best, if any fits."""
+    lang = question.lang if getattr(hit.passage, question.lang) else _other(question.lang)
+    passage_text = getattr(hit.passage, lang)
+    mentions = _mentions(hit, lang)
+    choices = [
+        Choice(resolved, _score(question, mention, mentions, passage_text, hit.article.date))
+        for mention, resolved in mentions
+    ]
+    return max((c for c in choices if c.score > 0 and _fits(question, c.figure)), key=lambda c: c.score, default=None)
+
+
+def _fits(question: Question, figure: Figure) -> bool:
+    """Only a figure of the asked kind may answer: no date for "how much", no count for a share."""
+    return _FITS[question.kind](figure.unit) >= 0 or (bool(question.unit_hint) and figure.unit == question.unit_hint)
+
+
+def _mentions(hit: Hit, lang: str) -> list[tuple[Figure, Figure]]:
+    """(figure as printed in `lang` with its span, the figure to cite for it)."""
+    checked = hit.passage.figures
+    if lang == "zh":
+        return [(f, f) for f in checked if f.lang == "zh"]
+    printed = figs.extract(hit.passage.en, "en", hit.article.date)
+    return [(f, _counterpart(f, checked)) for f in printed]
+
+
+def _counterpart(english: Figure, checked: tuple[Figure, ...]) -> Figure:
+    """The cross-checked figure an English mention stands for; the original wins."""
+    for figure in checked:
+        if figure.lang == "zh" and figure.translation and figure.translation == english.text:
+            return figure
+    for figure in checked:
+        if figure.unit == english.unit and abs(figure.value - english.value) <= 1e-9 * max(1.0, abs(figure.value)):
+            return figure
+    return english
+
+
+def _score(
+    question: Question, mention: Figure, mentions: list[tuple[Figure, Figure]], passage: str, day: date
+) -> float:
+    """Words of the question near the figure, the fit of its unit, and of its year."""
+    start, end = mention.span
+    spans = sorted(m.span for m, _ in mentions if _competes(m, mention))
+    before = max([e for s, e in spans if e <= start], default=0)
+    after = min([s for s, e in spans if s >= end], default=len(passage))
+    clause_break, sentence_break = (_CLAUSE_ZH, _SENTENCE_ZH) if mention.lang == "zh" else (_CLAUSE_EN, _SENTENCE_EN)
+    clause = _bounds(passage, start, end, clause_break)
+    sentence = _bounds(passage, start, end, sentence_break)
+    words = _maximal(question.tokens)
+    near_before = _overlap(passage[max(before, clause[0]) : start], words, question.lang)
+    near_after = _overlap(passage[end : min(after, clause[1])], words, question.lang)
+    in_clause = _overlap(passage[clause[0] : clause[1]], words, question.lang)
+    in_sentence = _overlap(passage[sentence[0] : sentence[1]], words, question.lang)
+    # Chinese puts what a figure measures before it; English on either side ("X in new contracts").
+    after_weight = 1.0 if mention.lang == "zh" else 2.0
+    score = 2.0 * near_before + after_weight * near_after + in_clause + 0.5 * in_sentence
+    score += _FITS[question.kind](mention.unit) + _unit_fit(question, mention)
+    score -= 3.0 if _is_baseline(passage, start, before, after, clause) else 0.0
+    score += _year_fit(question, mention, passage[sentence[0] : sentence[1]], day)
+    return score
+
+
+def _competes(other: Figure, mention: Figure) -> bool:
+    """Figures of one kind bound each other's context; a date or duration between does not."""
+    return other.unit == mention.unit or (_is_money(other.unit) and _is_money(mention.unit))
+
+
+def _is_money(unit: str) -> bool:
+    return len(unit) == 3 and unit.isupper()
+
+
+def _unit_fit(question: Question, mention: Figure) -> float:
+    if question.measure and mention.lang == "zh":
+        return 2.0 if question.measure in mention.text else -0.5
+    if question.unit_hint:
+        return 2.0 if mention.unit == question.unit_hint else 0.0
+    return 0.0
+
+
+def _year_fit(question: Question, mention: Figure, sentence: str, day: date) -> float:
+    asked = set(question.years) | {day.year + offset for offset in question.relative_years}
+    if not asked:
+        return 0.0
+    folded = text.fold(sentence)
+    relative = _RELATIVE_ZH if mention.lang == "zh" else _RELATIVE_EN
+    said = {int(y) for y in _YEAR.findall(folded)} | {day.year + o for w, o in relative.items() if w in folded}
+    if mention.year is not None:
+        said.add(mention.year)
+    if mention.unit == "date":
+        said.discard(int(mention.value) // 100 if mention.value > 9999 else int(mention.value))
+    if not said:
+        return 0.0
+    return 3.0 if asked & said else -6.0  # a figure of another year is the wrong answer
+
+
+def _bounds(passage: str, start: int, end: int, breaks: re.Pattern[str]) -> tuple[int, int]:
+    left = max((m.end() for m in breaks.finditer(passage, 0, start)), default=0)
+    right = next((m.start() for m in breaks.finditer(passage, end)), len(passage))
+    return left, right
+
+
+def _is_baseline(passage: str, start: int, before: int, after: int, clause: tuple[int, int]) -> bool:
+    """The A of "from A to B" (由A增到B): an earlier value, when a figure of its kind follows."""
+    lead = text.fold(passage[max(before, clause[0], start - 30):start])
+    return after < clause[1] and bool(_FROM.search(lead))
+
+
+def _maximal(tokens: tuple[str, ...]) -> set[str]:
+    """Search-mode segmentation repeats a word's parts (出口, 商品, 出口商品): keep the whole."""
+    unique = set(tokens)
+    return {t for t in unique if not any(t != other and t in other for other in unique)}
+
+
+def _overlap(snippet: str, words: set[str], lang: str) -> int:
+    if not snippet.strip():
+        return 0
+    if lang == "zh":
+        folded = text.fold(snippet)
+        return sum(1 for w in words if (len(w) > 1 or w.isdigit()) and w in folded)
+    return len(words & set(text.analyze_en(snippet)))
+
+
+def _other(lang: str) -> str:
+    return "zh" if lang == "en" else "en"
+
+
+def citation(article: Article, lang: str) -> str:
+    """People's Daily, 1989-08-29, page 4: Title — Authors / 《人民日报》1989年8月29日第4版：标题（作者）"""
+    if lang == "zh":
+        day = f"{article.date.year}年{article.date.month}月{article.date.day}日"
+        page = f"第{article.page}版" if article.page else ""
+        title = article.title_zh or article.title_en
+        authors = f"（{' '.join(article.authors_zh)}）" if article.authors_zh else ""
+        return f"《{PAPER_ZH}》{day}{page}：{title}{authors}"
+    page = f", page {article.page}" if article.page else ""
+    title = article.title_en or article.title_zh
+    authors = f" — {', '.join(article.authors_en)}" if article.authors_en else ""
+    return f"{PAPER_EN}, {article.date.isoformat()}{page}: {title}{authors}"
+
+
+def figure_text(figure: Figure, lang: str) -> str:
+    """The figure as the answer writes it in `lang`, corrected where the translation was wrong."""
+    if lang == "zh":
+        return figs.chinese(figure)
+    return figs.english(figure) if figure.lang == "zh" else figure.text
+
+
+def passage_text(hit: Hit, lang: str) -> str:
+    """The passage in `lang`: English corrected where a figure was mistranslated; else the other side, marked."""
+    passage = hit.passage
+    if lang == "en" and passage.en:
+        corrected = passage.en
+        for figure in passage.figures:
+            if figure.verified is False and figure.translation:
+                corrected = corrected.replace(figure.translation, figs.english(figure))
+        return corrected
+    if lang == "zh" and passage.zh:
+        return passage.zh
+    return f"{getattr(passage, _other(lang))}\n{ORIGINAL_ONLY[lang]}"
+
+
+def warnings(figure: Figure | None, hit: Hit, lang: str) -> tuple[str, ...]:
+    """For an English answer, each mistranslated figure it shows, named with the original."""
+    if lang != "en":
+        return ()
+    shown = [figure] if figure else []
+    shown += [f for f in hit.passage.figures if f is not figure]
+    return tuple(w for f in shown if (w := figs.warning(f)))
+
+
+def compose(question: Question, hit: Hit, figure: Figure | None, alternatives: tuple[Hit, ...]) -> Answer:
+    lang = question.lang
+    shown = figure_text(figure, lang) if figure else ""
+    notes = warnings(figure, hit, lang)
+    parts = [shown, passage_text(hit, lang), ("——" if lang == "zh" else "— ") + citation(hit.article, lang)]
+    if notes:
+        parts.append(("注：" if lang == "zh" else "Note: ") + " ".join(notes))
+    return Answer(
+        found=True,
+        lang=lang,
+        question=question.text,
+        text="\n\n".join(p for p in parts if p),
+        hit=hit,
+        figure=figure,
+        figure_text=shown,
+        warnings=notes,
+        alternatives=alternatives,
+    )
+
+
+def not_found(question: str, lang: str) -> Answer:
+    return Answer(found=False, lang=lang, question=question, text=NOT_FOUND[lang])

@@ -1,0 +1,134 @@
+"""The one object the bot and the command line talk to: open an index, ask it things."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from index import answer, store, text
+from index.content import Content
+from index.model import Answer, Article, FigureHit, Hit, Passage
+from index.search import Filters, TextIndex
+
+CANDIDATES = 20
+MIN_COVERAGE = 0.5  # below this share of the question's information, decline: a wrong answer is worse
+MAX_QUESTION = 1000  # characters read of a question; the rest is cut
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Stats:
+    articles: int
+    passages: int
+    figures: int
+    first_date: date | None
+    last_date: date | None
+    version: int
+
+
+def clean(question: str) -> str:
+    """Printable text, one line, at most MAX_QUESTION characters."""
+    question = unicodedata.normalize("NFC", _CONTROL.sub(" ", question))
+    return " ".join(question.split())[:MAX_QUESTION]
+
+
+class Engine:
+    """Answers questions over one generation of an index folder."""
+
+    def __init__(self, generation: Path) -> None:
+        store.load_words(generation)
+        self.manifest = store.manifest(generation)
+        self.content = Content(generation / "content.sqlite", readonly=True)
+        self.search = TextIndex(generation / "tantivy")
+
+    @classmethod
+    def open(cls, index_dir: Path) -> Engine:
+        """Raises store.IndexUnavailable with what to do when there is no usable index."""
+        return cls(store.current(index_dir))
+
+    def ask(self, question: str, lang: str | None = None, skip: int = 0) -> Answer:
+        question = clean(question)
+        lang = lang or text.detect_lang(question)
+        asked = answer.read_question(question, lang)
+        hits = self._retrieve(asked)
+        if not hits:
+            return answer.not_found(question, lang)
+        ranked = self._rank(asked, hits)
+        if skip >= len(ranked):
+            return answer.not_found(question, lang)
+        hit, choice = ranked[skip]
+        others = tuple(h for h, _ in ranked if h is not hit)[:3]
+        return answer.compose(asked, hit, choice.figure if choice else None, others)
+
+    def _retrieve(self, asked: answer.Question) -> list[Hit]:
+        """Passages of the question's language holding enough of what it asks."""
+        found = self.search.search(list(asked.tokens), asked.lang, CANDIDATES, _filters(asked))
+        passages = self.content.passages([doc for doc, _ in found])
+        idf = self._idf(asked)
+        hits = []
+        for doc, score in found:
+            passage = passages.get(doc)
+            if passage is None:
+                continue  # left by an interrupted update: no row to show
+            tokens = set(text.analyze(getattr(passage, asked.lang), asked.lang))
+            if answer.coverage(asked, tokens, idf) >= MIN_COVERAGE:
+                hits.append(Hit(passage, self._article(passage.article_id), score))
+        return hits
+
+    def _rank(self, asked: answer.Question, hits: list[Hit]) -> list[tuple[Hit, answer.Choice | None]]:
+        """Best passage first; for a figure question, passages with a fitting figure lead."""
+        ranked = [(hit, answer.best_figure(asked, hit) if answer.wants_figure(asked) else None) for hit in hits]
+        top = hits[0].score
+        if answer.wants_figure(asked):
+            ranked.sort(key=lambda pair: (pair[1] is None or pair[0].score < 0.6 * top, -pair[0].score))
+        return ranked
+
+    def _idf(self, asked: answer.Question) -> dict[str, float]:
+        total = max(self.search.count(), 1)
+        return {
+            t: math.log(1 + (total - (df := self.search.doc_freq(asked.lang, t)) + 0.5) / (df + 0.5))
+            for t in set(asked.tokens)
+        }
+
+    def _article(self, article_id: str) -> Article:
+        found = self.content.article(article_id)
+        assert found is not None, article_id  # passages and articles are written in one transaction
+        return found
+
+    def figures(self, query: str, limit: int = 50, offset: int = 0) -> list[FigureHit]:
+        """Figures of the passages that match, best first, for inline lookups."""
+        query = clean(query)
+        asked = answer.read_question(query, text.detect_lang(query))
+        found: list[FigureHit] = []
+        for hit in self._retrieve(asked):
+            choice = answer.best_figure(asked, hit)
+            for figure in hit.passage.figures:
+                if figure.unit == "date":
+                    continue
+                bonus = 1.0 if choice and choice.figure == figure else 0.0
+                found.append(FigureHit(figure, hit.passage, hit.article, hit.score + bonus))
+        found.sort(key=lambda f: -f.score)
+        return found[offset : offset + limit]
+
+    def article(self, article_id: str) -> Article | None:
+        return self.content.article(article_id)
+
+    def passages(self, article_id: str) -> tuple[Passage, ...]:
+        return self.content.article_passages(article_id)
+
+    def stats(self) -> Stats:
+        m = self.manifest
+        day = lambda value: date.fromisoformat(value) if value else None  # noqa: E731
+        return Stats(m["articles"], m["passages"], m["figures"], day(m["first_date"]), day(m["last_date"]), m["format"])
+
+
+_PAGE = re.compile(r"\bpage\s+(\d{1,3})\b|第\s*(\d{1,3})\s*版", re.IGNORECASE)
+
+
+def _filters(asked: answer.Question) -> Filters | None:
+    page = _PAGE.search(text.fold(asked.text))
+    return Filters(page=int(page.group(1) or page.group(2))) if page else None

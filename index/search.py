@@ -1,0 +1,106 @@
+"""BM25 retrieval over analyzed passages, on disk with tantivy.
+
+Tokens come from `index.text`; tantivy only splits them on white space, so
+index and query see the very same terms. One text field per language: a
+question searches the passages of its own language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search to an article date range (yyyymmdd, inclusive) and a page."""
+
+    first_day: int | None = None
+    last_day: int | None = None
+    page: int | None = None
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("doc", stored=True, indexed=True, fast=True)
+    builder.add_text_field("article", tokenizer_name="raw", index_option="basic")
+    for lang in LANGS:
+        builder.add_text_field(lang, tokenizer_name="whitespace", index_option="freq")
+    builder.add_integer_field("day", indexed=True, fast=True)
+    builder.add_integer_field("page", indexed=True, fast=True)
+    return builder.build()
+
+
+class TextIndex:
+    """The tantivy index of one generation: add, delete by article, search."""
+
+    def __init__(self, path: Path, create: bool = False) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.schema = _schema()
+        self.index = tantivy.Index(self.schema, str(path), reuse=not create)
+        self._writer: tantivy.IndexWriter | None = None
+
+    @property
+    def writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=256_000_000, num_threads=2)
+        return self._writer
+
+    def add(self, doc: int, article: str, day: int, page: int, tokens: dict[str, list[str]]) -> None:
+        document = tantivy.Document()
+        document.add_unsigned("doc", doc)
+        document.add_text("article", article)
+        document.add_integer("day", day)
+        document.add_integer("page", page)
+        for lang in LANGS:
+            document.add_text(lang, " ".join(tokens.get(lang, ())))
+        self.writer.add_document(document)
+
+    def delete_article(self, article: str) -> None:
+        self.writer.delete_documents_by_term("article", article)
+
+    def commit(self) -> None:
+        """Make every change since the last commit visible at once, or none of them."""
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+        self.index.reload()
+
+    def search(
+        self, tokens: list[str], lang: str, limit: int = 10, filters: Filters | None = None
+    ) -> list[tuple[int, float]]:
+        """Top passages as (doc, BM25 score), best first."""
+        if not tokens:
+            return []
+        terms = [tantivy.Query.term_query(self.schema, lang, t) for t in tokens]
+        clauses = [(tantivy.Occur.Should, q) for q in terms]
+        query = tantivy.Query.boolean_query(clauses)
+        if filters:
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query), *((tantivy.Occur.Must, q) for q in self._filters(filters))]
+            )
+        searcher = self.index.searcher()
+        found = searcher.search(query, limit)
+        return [(searcher.doc(address)["doc"][0], score) for score, address in found.hits]
+
+    def _filters(self, filters: Filters) -> list[tantivy.Query]:
+        queries = []
+        if filters.first_day is not None or filters.last_day is not None:
+            queries.append(self._range("day", filters.first_day, filters.last_day))
+        if filters.page is not None:
+            queries.append(self._range("page", filters.page, filters.page))
+        return queries
+
+    def _range(self, field: str, low: int | None, high: int | None) -> tantivy.Query:
+        return tantivy.Query.range_query(self.schema, field, tantivy.FieldType.Integer, low, high)
+
+    def count(self) -> int:
+        return self.index.searcher().num_docs
+
+    def doc_freq(self, lang: str, token: str) -> int:
+        return self.index.searcher().doc_freq(lang, token)

@@ -1,0 +1,124 @@
+"""Language detection and the two analyzers, the same at index and query time.
+
+Both analyzers fold Unicode width (NFKC) first, so full-width digits and
+punctuation (１９８９, ６０％) meet their half-width forms.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+
+import jieba
+import Stemmer
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
+_ZH_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CLAUSE_BREAK = re.compile(r"[\s，。；：！？（）“”‘’《》,.;:!?()\"']+")
+_ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_MAGNITUDES = {"万", "亿", "万亿"}
+
+# Function words, question words and the words every question about a figure
+# uses: none of them says which passage answers.
+EN_STOPWORDS = frozenset(
+    """a an and are as at be been being by did do does for from had has have how i in into is it its
+    many much of on or tell than that the their them there these they this those to was were what when
+    where which who whom whose why will with would you your me my please about can could should any
+    some""".split()
+)
+ZH_STOPWORDS = frozenset(
+    """的 了 是 在 和 与 及 为 有 也 都 就 而 并 或 被 把 对 从 到 由 以 之 其 这 那 个 吗 呢 吧 啊 么
+    多少 几 什么 哪 哪些 哪个 哪一年 哪年 怎么 怎样 如何 为什么 谁 是否 是不是 请问 请 一下 告诉 我
+    我们 你 你们 他 他们 它 多 少 年 月 日 号 达 共 总共 一共""".split()
+)
+
+# Irregular forms the stemmer leaves apart, and names the translation spells two ways.
+EN_SAME = {
+    "began": "begin", "begun": "begin", "grew": "grow", "grown": "grow", "rose": "rise", "risen": "rise",
+    "fell": "fall", "fallen": "fall", "built": "build", "sent": "send", "made": "make", "spent": "spend",
+    "sold": "sell", "bought": "buy", "won": "win", "took": "take", "taken": "take", "gave": "give",
+    "given": "give", "went": "go", "gone": "go", "came": "come", "held": "hold", "met": "meet",
+    "ussr": "soviet", "labour": "labor", "labourers": "laborers", "tonnes": "tons", "tonne": "ton",
+}
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+jieba.setLogLevel(logging.WARNING)
+_stemmer = Stemmer.Stemmer("english")
+
+
+def fold(text: str) -> str:
+    """NFKC and lower case: full-width forms become ASCII."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def detect_lang(text: str, default: str = "en") -> str:
+    """Han characters mean Chinese; Latin letters English; neither, the caller's default."""
+    if HAN.search(text):
+        return "zh"
+    if re.search(r"[A-Za-z]", text):
+        return "en"
+    return default
+
+
+def analyze_en(text: str) -> list[str]:
+    """Words and numbers, stopwords dropped, Snowball-stemmed; 9,000 also as 9000."""
+    tokens: list[str] = []
+    for word in _EN_WORD.findall(fold(text)):
+        if word[0].isdigit():
+            tokens.append(word.replace(",", ""))
+        elif word not in EN_STOPWORDS:
+            tokens.append(EN_SAME.get(word, word))
+    return [t if t[0].isdigit() else _stemmer.stemWord(t) for t in tokens]
+
+
+def analyze_zh(text: str) -> list[str]:
+    """jieba search-mode words; a number keeps its 万/亿 as one more token."""
+    tokens: list[str] = []
+    previous = ""
+    for word in jieba.cut_for_search(fold(text)):
+        word = word.strip()
+        if word in _MAGNITUDES and _ZH_NUMBER.fullmatch(previous):
+            tokens.append(previous + word)
+        elif word and word not in ZH_STOPWORDS and _is_content(word):
+            tokens.append(word)
+        previous = word
+    return tokens
+
+
+def analyze(text: str, lang: str) -> list[str]:
+    return analyze_zh(text) if lang == "zh" else analyze_en(text)
+
+
+def _is_content(word: str) -> bool:
+    return any(ch.isalnum() for ch in word)
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach jieba archive names (places, people) so they segment whole."""
+    for word in words:
+        _add_word(word)
+
+
+@cache
+def _add_word(word: str) -> None:
+    jieba.add_word(word, freq=2000)
+
+
+def list_names(text: str) -> set[str]:
+    """Items of 、-separated lists (绥芬河、黑河、同江): in this paper, mostly names.
+
+    Inner items are whole; an outer item may carry a neighbouring word, so it
+    counts only when short and bounded by punctuation.
+    """
+    names: set[str] = set()
+    for segment in _CLAUSE_BREAK.split(text):
+        items = segment.split("、")
+        if len(items) < 2:
+            continue
+        names.update(i for i in items[1:-1] if 2 <= len(i) <= 4 and _ALL_HAN.fullmatch(i))
+        names.update(i for i in (items[0], items[-1]) if 2 <= len(i) <= 3 and _ALL_HAN.fullmatch(i))
+    return names
