@@ -25,12 +25,13 @@ _ZH_UNITS = {
     "欧元": "EUR", "新台币": "TWD", "台币": "TWD", "人民币": "CNY", "元": "CNY", "块": "CNY",
     "奈拉": "NGN", "加元": "CAD", "澳元": "AUD", "韩元": "KRW", "卢比": "INR", "里拉": "ITL",
     "%": "%", "个百分点": "%", "吨": "tons", "公斤": "kg", "千克": "kg", "公里": "km", "千米": "km",
-    "千瓦时": "kWh", "度": "kWh", "个月": "month", "年": "year", "倍": "times",
+    "千瓦时": "kWh", "度": "kWh", "个月": "month", "年": "year", "倍": "times", "成": "%", "折": "%",
+    "个比特币": "BTC",
     "人次": "people", "人": "people", "名": "people", "位": "people",
     **dict.fromkeys("个项种家座所台辆件套处条部架艘只头对双户篇株", "items"),
 }
 _EN_UNITS = {
-    "percent": "%", "per cent": "%", "%": "%", "percentage points": "%", "percentage point": "%",
+    "percent": "%", "per cent": "%", "%": "%", "percents": "%", "percentage": "%", "percentage points": "%", "percentage point": "%",
     "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD",
     "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "swiss francs": "CHF", "french francs": "FRF",
     "francs": "FRF", "rubles": "RUB", "roubles": "RUB", "yen": "JPY", "hong kong dollars": "HKD",
@@ -61,12 +62,22 @@ def _alt(words: object) -> str:
 
 
 _ZH_BEFORE = re.compile(r"(?P<q>将近|接近|大约|超过|不少于|多达|至少|近|约|超|逾)(?:为|达|有)?[ \t]*$")
+_CURRENCIES = {u for u in _ZH_UNITS.values() if len(u) == 3 and u.isupper()}
+_COINS = {"角": 0.1, "毛": 0.1, "分": 0.01, "美分": 0.01, "日本钱": 0.01}
+_ZH_NUM = numbers.ZH_NUMBER
+_ZH_CHANGE = re.compile(
+    rf"[又零]?(?P<n1>{_ZH_NUM})(?P<c1>美分|日本钱|角|毛|分)(?:(?P<n2>{_ZH_NUM})(?P<c2>分))?"
+)
+_PER = re.compile(r"[一壹]?[百千万佰仟]+[ \t]*分[ \t]*之")
+_ZH_SYMBOL = re.compile(r"[$¥][ \t]*$")
 _ZH_AFTER = re.compile(
     rf"[ \t]*(?P<q1>多|余)?[ \t]*(?P<unit>{_alt(_ZH_UNITS)})?(?P<cny>人民币)?(?P<q2>以上|左右|上下|之多|多)?"
 )
+_MD = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 _ZH_DATE = re.compile(
-    r"(?<!\d)(?:(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?)?"
-    r"|(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})[日号])?)(?P<part>末|底|初|中旬|上旬|下旬)?"
+    rf"(?<![\d零一二三四五六七八九十])(?:(?P<y>\d{{4}}|[零一二三四五六七八九]{{4}})年"
+    rf"(?:(?P<m>{_MD})月(?:(?P<d>{_MD})[日号])?)?|(?P<m2>{_MD})月(?:(?P<d2>{_MD})[日号])?)"
+    r"(?:末|底|初|中旬|上旬|下旬)?"
 )
 _ZH_TIMES = re.compile(r"翻(?P<n>[一两二三四])番")
 _TIMES = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}  # 翻两番: doubled twice, x4
@@ -137,40 +148,71 @@ def _zh(text: str, when: date | None) -> list[_Raw]:
 
 
 def _zh_date(text: str, m: re.Match[str], when: date | None) -> _Raw:
-    month, day = m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
-    year = int(m.group("y")) if m.group("y") else _year_of(text, m.start(), "zh", when)
+    month, day = _int(m.group("m") or m.group("m2")), _int(m.group("d") or m.group("d2"))
+    year = _int(m.group("y")) or _year_of(text, m.start(), "zh", when)
     if year is None and when is not None:
         year = when.year  # 6月底 with no year: the article's own year
     value = float(year or 0)
     if month:
-        value = value * 100 + int(month)
+        value = value * 100 + month
         if day:
-            value = value * 100 + int(day)
+            value = value * 100 + day
     return m.start(), m.end(), value, "date", "exact", year
 
 
+def _int(numeral: str | None) -> int:
+    """1987, 一九八七, 十二 -> int; 0 for none."""
+    value = numbers.zh_value(numeral) if numeral else None
+    return int(value) if value is not None else 0
+
+
 def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw | None:
-    token = text[start:end]
     after = _ZH_AFTER.match(text, end)
-    unit_word = after.group("unit") if after else None
+    assert after is not None  # every part of the pattern is optional
+    unit_word = after.group("unit") or ""
+    unit = _ZH_UNITS.get(unit_word, "")
+    stop = after.end() if after.group().strip() else end
     if kind == "percent":
-        unit_word = "%"
-    elif len(token) == 1 and not token.isdigit() and not unit_word and token not in "百千万":
+        unit, stop = "%", end
+    elif kind == "fraction":
+        value, unit = _per_mille(text[start:end], value)
+    elif unit == "" and len(text[start:end]) == 1 and not text[start].isdigit() and text[start] not in "百千万":
         return None  # a lone 一/三 with no measure word is almost always part of a word
-    unit = _ZH_UNITS.get(unit_word or "", "") if kind != "fraction" else ""
+    if unit_word in ("成", "折"):
+        value *= 10  # 两成 = 20%, 八折 = 80%
     if unit_word == "年" and value.is_integer() and 1000 <= value <= 2100:
         return None  # years are read by the date pattern; a 4-digit 年 count is rare
+    if unit in _CURRENCIES:
+        value, stop = _small_change(text, stop, value)
+    symbol = _ZH_SYMBOL.search(text, max(0, start - 2), start)
+    if symbol and not unit:
+        unit, start = _EN_SYMBOLS[symbol.group()], symbol.start()
     before = _ZH_BEFORE.search(text, max(0, start - 5), start)
-    words = [before.group("q") if before else "", after.group("q1") or "" if after else "",
-             after.group("q2") or "" if after else ""]
-    if re.search(r"[多余几]", token):
+    words = [before.group("q") if before else "", after.group("q1") or "", after.group("q2") or ""]
+    if re.search(r"[多余几]", text[start:end]):
         words.append("多")
     qualifier = next((_QUALIFIERS[w] for w in words if w), "exact")
-    if before and before.group("q") == "约" and any(words[1:]):
-        qualifier = "about"
-    stop = after.end() if after and (unit_word or after.group("q2") or after.group("q1")) else end
-    begin = before.start() if before else start
-    return begin, stop, value, unit, qualifier, None
+    if words[0] == "约" and any(words[1:]):
+        qualifier = "about"  # 约400多人: the 约 governs
+    return (before.start() if before else start), stop, value, unit, qualifier, None
+
+
+def _per_mille(token: str, value: float) -> tuple[float, str]:
+    """千分之五 is 0.5%; other fractions stay bare numbers."""
+    den = _PER.match(token)
+    return (value * 100, "%") if den else (value, "")
+
+
+def _small_change(text: str, pos: int, value: float) -> tuple[float, int]:
+    """五元三毛 = 5.3, 两美元又三美分 = 2.03: the coins after the main unit."""
+    m = _ZH_CHANGE.match(text, pos)
+    if not m:
+        return value, pos
+    for number, coin in ((m.group("n1"), m.group("c1")), (m.group("n2"), m.group("c2"))):
+        amount = numbers.zh_value(number) if number else None
+        if amount is not None:
+            value += amount * _COINS[coin]
+    return round(value, 6), m.end()
 
 
 def _en(text: str, when: date | None) -> list[_Raw]:

@@ -16,8 +16,9 @@ import cn2an
 
 # Full-width ASCII and traditional / variant numerals, mapped one character to
 # one character so that spans found in the normalised text hold in the original.
-_FULL = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_VARIANTS = str.maketrans("萬億兩倆負點幾貳陸〇　", "万亿两两负点几贰陆零 ")
+# The full-width comma stays: in Chinese prose "20，300" is two numbers, not 20300.
+_FULL = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if c != 0xFF0C}
+_VARIANTS = str.maketrans("萬億兩倆負點幾貳陸〇　個銭￥", "万亿两两负点几贰陆零 个钱¥")
 _WIDTH = {**_FULL, **_VARIANTS}
 
 
@@ -108,7 +109,12 @@ def zh_value(token: str) -> float | None:
     if not s:
         return None
     m = _ARABIC_SCALED.fullmatch(s)
-    value = scaled(m.group(1).replace(",", ""), math.prod(_BIG[c] for c in m.group(2))) if m else _cn2an(s)
+    if m:
+        value: float | None = scaled(m.group(1).replace(",", ""), math.prod(_BIG[c] for c in m.group(2)))
+    elif len(s) > 1 and all(c in _DIGIT for c in s):
+        value = float("".join(str(_DIGIT[c]) for c in s))  # 一九八九: read digit by digit
+    else:
+        value = _cn2an(s)
     if value is None:
         return None
     return -value if negative else value
@@ -177,7 +183,7 @@ _UNITS = {
         "fifteen sixteen seventeen eighteen nineteen".split()
     )
 }
-_UNITS.update({"nought": 0, "a": 1, "an": 1})
+_UNITS.update({"nought": 0, "naught": 0, "a": 1, "an": 1})
 _TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
 SCALES = {
     "hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
@@ -187,25 +193,35 @@ _SHORT_SCALES = {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "
 _WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
 _SCALE = "|".join(SCALES)
 _EN_WORDS = (
-    rf"(?:{_WORD}|{_SCALE})(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:and[ \t]+)?(?:{_WORD}|{_SCALE}|a[ \t]+half|half))*"
+    rf"(?:(?:half|quarter)(?=[ \t]+(?:{_SCALE}))|{_WORD}|{_SCALE})"
+    rf"(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:and[ \t]+|point[ \t]+)?(?:{_WORD}|{_SCALE}|a[ \t]+half|half))*"
 )
-_EN_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+# 1,234,567 and 1 234 567 (the SI grouping some English texts use).
+_EN_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u202f]\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
 EN_NUMBER = (
     rf"(?P<neg>-[ \t]*|minus[ \t]+|negative[ \t]+)?"
     rf"(?:(?P<digits>{_EN_DIGITS})(?:[ \t]*(?P<dscale>(?:{_SCALE})(?:[ \t]+(?:{_SCALE}))*)|"
     rf"(?P<short>k|mn|bn|m|b|g|t)(?![a-z]))?|(?P<words>{_EN_WORDS}))"
 )
-EN_SCAN = re.compile(rf"(?<![\w.,]){EN_NUMBER}(?![\w]|[.,]\d)", re.IGNORECASE)
+EN_SCAN = re.compile(rf"(?<![\w.,%=]){EN_NUMBER}(?![\w]|[.,]\d)", re.IGNORECASE)
 
 
 def words_value(words: str) -> float | None:
     """'one hundred and six' -> 106, 'twelve and a half' -> 12.5, 'a dozen' -> 12."""
-    tokens = re.findall(r"[a-z]+", words.lower())
+    whole, point, fraction = words.lower().partition("point")
+    if point:
+        left, right = words_value(whole), _decimals(fraction)
+        return None if left is None or right is None else left + right
+    tokens = re.findall(r"[a-z]+", whole)
+    if tokens in (["a"], ["an"]):
+        return None
     total, current, seen = 0.0, 0.0, False
     for i, t in enumerate(tokens):
         if t == "and":
             continue
-        if t == "half" and (i == 0 or tokens[i - 1] in ("a", "and")):
+        if t in ("half", "quarter") and i + 1 < len(tokens) and tokens[i + 1] in SCALES:
+            current += 0.5 if t == "half" else 0.25
+        elif t == "half" and (i == 0 or tokens[i - 1] in ("a", "and")):
             current += 0.5
         elif t in ("a", "an") and i + 1 < len(tokens) and tokens[i + 1] == "half":
             continue
@@ -224,6 +240,19 @@ def words_value(words: str) -> float | None:
     return total + current if seen else None
 
 
+def _decimals(words: str) -> float | None:
+    """'nought four' -> 0.04, 'seventy-one' -> 0.71: the digits after "point"."""
+    tokens = re.findall(r"[a-z]+", words)
+    if tokens and all(t in _UNITS and _UNITS[t] < 10 for t in tokens):
+        digits = "".join(str(_UNITS[t]) for t in tokens)
+    else:
+        value = words_value(words)
+        if value is None:
+            return None
+        digits = str(int(value))
+    return float("0." + digits)
+
+
 def en_value(m: re.Match[str]) -> float | None:
     """The value of an `EN_SCAN` match."""
     if m.group("digits"):
@@ -232,7 +261,7 @@ def en_value(m: re.Match[str]) -> float | None:
             factor = math.prod(SCALES[w] for w in m.group("dscale").lower().split())
         elif m.group("short"):
             factor = _SHORT_SCALES[m.group("short").lower()]
-        value = scaled(m.group("digits").replace(",", ""), factor)
+        value = scaled(re.sub(r"[, \u202f]", "", m.group("digits")), factor)
     else:
         found = words_value(m.group("words"))
         if found is None:
