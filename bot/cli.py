@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--webhook-url", help="receive updates by webhook at this public URL")
     command.add_argument("--port", type=int, default=8443, help="local port for the webhook")
     command.set_defaults(run=_serve)
+
+    command = commands.add_parser("bench", help="measure ingest and answers on a synthetic archive")
+    command.add_argument("--passages", type=int, default=10_000)
+    command.add_argument("--queries", type=int, default=200)
+    command.add_argument("--json", action="store_true")
+    command.set_defaults(run=_bench)
     return parser
 
 
@@ -190,6 +196,14 @@ def _serve(args: argparse.Namespace) -> int:
     if args.index == DEFAULT_INDEX:
         open_engine(args.index)
     return serve(args.index, args.base_url, args.webhook_url, args.port)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from index.bench import run, summary
+
+    result = run(args.passages, args.queries)
+    print(json.dumps(result) if args.json else summary(result))
+    return 0
 
 
 if __name__ == "__main__":
