@@ -31,7 +31,8 @@ _ZH_UNITS = {
     **dict.fromkeys("个项种家座所台辆件套处条部架艘只头对双户篇株", "items"),
 }
 _EN_UNITS = {
-    "percent": "%", "per cent": "%", "%": "%", "percents": "%", "percentage": "%", "percentage points": "%", "percentage point": "%",
+    "percent": "%", "per cent": "%", "%": "%", "percents": "%", "percentage": "%",
+    "percentage points": "%", "percentage point": "%",
     "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD",
     "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "swiss francs": "CHF", "french francs": "FRF",
     "francs": "FRF", "rubles": "RUB", "roubles": "RUB", "yen": "JPY", "hong kong dollars": "HKD",
@@ -45,8 +46,8 @@ _EN_UNITS = {
     ),
     **dict.fromkeys("items projects kinds types varieties pairs enterprises factories sets".split(), "items"),
 }
-_EN_SYMBOLS = {"us$": "USD", "hk$": "HKD", "c$": "CAD", "a$": "AUD", "$": "USD", "£": "GBP",
-               "¥": "CNY", "€": "EUR", "rmb": "CNY", "usd": "USD", "chf": "CHF"}
+_EN_SYMBOLS = {"us$": "USD", "hk$": "HKD", "c$": "CAD", "a$": "AUD", "mex$": "MXN", "$": "USD",
+               "£": "GBP", "¥": "CNY", "€": "EUR", "rmb": "CNY", "usd": "USD", "chf": "CHF"}
 _QUALIFIERS = {
     "多": "over", "余": "over", "以上": "over", "超过": "over", "超": "over", "逾": "over", "之多": "over",
     "多达": "over", "近": "nearly", "将近": "nearly", "接近": "nearly", "约": "about", "大约": "about",
@@ -84,7 +85,8 @@ _TIMES = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}  # 翻两番: double
 _ZH_RELATIVE = re.compile(r"今年|本年|去年|前年|明年|(?P<y>\d{4})年")
 
 _EN_BEFORE = re.compile(rf"(?:{_alt(k for k in _QUALIFIERS if k.isascii())})[ \t]+$", re.IGNORECASE)
-_EN_SYMBOL = re.compile(rf"(?:{_alt(_EN_SYMBOLS)})[ \t]*$", re.IGNORECASE)
+# "HK$ 10 billion" is also printed "hk $ 10 billion" in wire copy.
+_EN_SYMBOL = re.compile(r"(?<![a-z])(?:(?:us|hk|c|a|mex)?[ \t]*\$|£|¥|€|rmb|usd|chf)[ \t]*$", re.IGNORECASE)
 _EN_AFTER = re.compile(rf"[ \t]*-?[ \t]*(?P<unit>{_alt(_EN_UNITS)})(?![a-z])", re.IGNORECASE)
 _MONTHS = "january february march april may june july august september october november december".split()
 _EN_DATE = re.compile(
@@ -259,9 +261,9 @@ def _en_number(text: str, m: re.Match[str]) -> _Raw | None:
     after = _EN_AFTER.match(text, m.end())
     unit = _EN_UNITS[after.group("unit").lower()] if after else ""
     start, end = m.start(), after.end() if after else m.end()
-    symbol = _EN_SYMBOL.search(text, max(0, start - 4), start)
+    symbol = _EN_SYMBOL.search(text, max(0, start - 8), start)
     if symbol:
-        unit, start = _EN_SYMBOLS[symbol.group().strip().lower()], symbol.start()
+        unit, start = _EN_SYMBOLS["".join(symbol.group().lower().split())], symbol.start()
     words = m.group("words")
     if words and (words.lower() in ("a", "an") or (words.lower() == "one" and not unit)):
         return None  # "a year", "one of": not a figure
