@@ -33,8 +33,9 @@ _ZH_UNITS = {
 _EN_UNITS = {
     "percent": "%", "per cent": "%", "%": "%", "percents": "%", "percentage": "%",
     "percentage points": "%", "percentage point": "%",
-    "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD",
-    "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "swiss francs": "CHF", "french francs": "FRF",
+    "us dollars": "USD", "u.s. dollars": "USD", "us dollar": "USD", "dollars": "USD", "dollar": "USD",
+    "chinese yuan": "CNY", "yuan": "CNY", "kuai": "CNY", "dutch guilders": "NLG", "guilders": "NLG",
+    "rupees": "INR", "renminbi": "CNY", "rmb": "CNY", "swiss francs": "CHF", "french francs": "FRF",
     "francs": "FRF", "rubles": "RUB", "roubles": "RUB", "yen": "JPY", "hong kong dollars": "HKD",
     "hk dollars": "HKD", "pounds sterling": "GBP", "pounds": "GBP", "sterling": "GBP",
     "deutsche marks": "DEM", "marks": "DEM", "euros": "EUR", "australian dollars": "AUD",
@@ -180,8 +181,8 @@ def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw
         value, unit = _per_mille(text[start:end], value)
     elif unit == "" and len(text[start:end]) == 1 and not text[start].isdigit() and text[start] not in "百千万":
         return None  # a lone 一/三 with no measure word is almost always part of a word
-    if unit_word in ("成", "折"):
-        value *= 10  # 两成 = 20%, 八折 = 80%
+    if unit_word == "成" or (unit_word == "折" and value < 10):
+        value *= 10  # 两成 = 20%, 八折 = 80%, but 75折 = 75%
     if unit_word == "年" and value.is_integer() and 1000 <= value <= 2100:
         return None  # years are read by the date pattern; a 4-digit 年 count is rare
     if unit in _CURRENCIES:
