@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -42,8 +43,15 @@ class Engine:
     def __init__(self, generation: Path) -> None:
         store.load_words(generation)
         self.manifest = store.manifest(generation)
-        self.content = Content(generation / "content.sqlite", readonly=True)
-        self.search = TextIndex(generation / "tantivy")
+        try:
+            self.content = Content(generation / "content.sqlite", readonly=True)
+            self.content.counts()
+            self.search = TextIndex(generation / "tantivy", must_exist=True)
+        except (sqlite3.Error, OSError, ValueError) as error:
+            raise store.IndexUnavailable(
+                f"the index at {generation.parent} is damaged ({error}): run `archive-bot ingest ARCHIVE_DIR "
+                f"--index {generation.parent} --rebuild`"
+            ) from None
 
     @classmethod
     def open(cls, index_dir: Path) -> Engine:

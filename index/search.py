@@ -38,7 +38,9 @@ def _schema() -> tantivy.Schema:
 class TextIndex:
     """The tantivy index of one generation: add, delete by article, search."""
 
-    def __init__(self, path: Path, create: bool = False) -> None:
+    def __init__(self, path: Path, create: bool = False, must_exist: bool = False) -> None:
+        if must_exist and not (path / "meta.json").exists():
+            raise FileNotFoundError(f"no search index in {path}")
         path.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, str(path), reuse=not create)

@@ -1,0 +1,28 @@
+"""Shared fixtures: paths, and one index of the bundled sample archive per session."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.engine import Engine
+from index.store import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "archive"
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests import emulator and fixtures as modules
+
+
+@pytest.fixture(name="sample_index", scope="session")
+def sample_index_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("sample") / "index"
+    ingest(SAMPLE, target)
+    return target
+
+
+@pytest.fixture(name="engine", scope="session")
+def engine_fixture(sample_index: Path) -> Engine:
+    return Engine.open(sample_index)

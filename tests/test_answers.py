@@ -1,0 +1,116 @@
+"""Answers: the dev set through the shared scorer, and what a user sees for each kind of question."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE, SHARED
+
+from index.answer import citation, read_question
+from index.engine import Engine
+from index.text import detect_lang
+
+SCORER = SHARED / "eval" / "score.py"
+ASK = [sys.executable, "-m", "bot.cli", "ask", "--json", "--index"]
+
+
+def score(questions: Path, archive: Path, index_dir: Path) -> tuple[dict, str]:
+    result = subprocess.run(
+        [sys.executable, str(SCORER), str(questions), str(archive), "--", *ASK, str(index_dir)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    return json.loads(lines[-1]), "\n".join(lines[:-1])
+
+
+@pytest.mark.skipif(not SCORER.exists(), reason="../shared/eval is not beside this checkout")
+def test_dev_questions_through_the_shared_scorer(sample_index: Path) -> None:
+    summary, failures = score(SHARED / "eval" / "dev_questions.jsonl", SAMPLE, sample_index)
+    print(summary, failures, sep="\n")
+    assert summary["passage"] >= 12 / 13 - 1e-9 or summary["failed"] <= 1, failures
+    assert summary["figure"] == 1.0, failures
+    assert summary["lang"] == 1.0 and summary["abstain"] == 1.0 and summary["flagged"] == 1.0, failures
+
+
+def test_mistranslated_figure_is_corrected_and_named(engine: Engine) -> None:
+    answer = engine.ask("How much were the new border trade contracts signed this year worth?")
+    assert answer.found and answer.figure is not None
+    assert answer.figure.value == 608_000_000 and answer.figure.unit == "CHF"
+    assert "608 million" in answer.text and "6.08 billion" not in answer.text.split("Note:")[0]
+    assert any("6.08 billion" in w and "6.08亿" in w for w in answer.warnings)
+
+
+def test_chinese_question_gets_the_original_and_a_chinese_citation(engine: Engine) -> None:
+    answer = engine.ask("黑龙江对苏经济技术合作合同累计多少项？")
+    assert answer.lang == "zh" and answer.figure is not None and answer.figure.value == 94
+    assert "94项" in answer.text
+    assert "《人民日报》1989年8月29日第4版" in answer.text
+
+
+def test_year_in_the_question_picks_that_year_figure(engine: Engine) -> None:
+    answer = engine.ask("Heilongjiang border trade volume 1987")
+    assert answer.figure is not None and answer.figure.value == 34_227_000
+
+
+def test_questions_the_archive_cannot_answer_are_declined(engine: Engine) -> None:
+    for question in ("What is the population of Tokyo?", "上海证券交易所是哪一年成立的？", "", "   ", "😀🎉",
+                     "<script>alert(1)</script>", "'; DROP TABLE passages; --", "../../etc/passwd", "%s %d {0}"):
+        answer = engine.ask(question)
+        assert not answer.found, question
+        assert answer.text
+
+
+def test_no_figure_is_forced_on_a_which_question(engine: Engine) -> None:
+    answer = engine.ask("Which inland river ports began opening to the Soviet Union?")
+    assert answer.found and answer.figure is None
+    assert all(name in answer.text for name in ("Harbin", "Jiamusi", "Fujin"))
+
+
+def test_next_result_walks_down_the_ranking(engine: Engine) -> None:
+    first = engine.ask("border trade Soviet Union")
+    second = engine.ask("border trade Soviet Union", skip=1)
+    assert first.hit and second.hit and first.hit.passage.id != second.hit.passage.id
+    assert not engine.ask("border trade Soviet Union", skip=99).found
+
+
+def test_lang_override_answers_in_the_asked_language(engine: Engine) -> None:
+    answer = engine.ask("9000", lang="zh")
+    assert answer.lang == "zh"
+
+
+def test_question_reading() -> None:
+    assert detect_lang("边境贸易") == "zh" and detect_lang("border trade") == "en"
+    assert detect_lang("1987", default="zh") == "zh"
+    assert read_question("How much was invested in 1988?", "en").kind == "amount"
+    assert read_question("What share of the total?", "en").kind == "share"
+    assert read_question("For how many years was it suspended?", "en").kind == "duration"
+    assert read_question("How many laborers went?", "en").unit_hint == "people"
+    zh = read_question("去年出口商品有多少种？", "zh")
+    assert (zh.kind, zh.measure, zh.relative_years) == ("count", "种", frozenset({-1}))
+
+
+def test_citation_in_both_languages(engine: Engine) -> None:
+    hit = engine.ask("border trade").hit
+    assert hit is not None
+    article = engine.article(hit.article.id)
+    assert article is not None
+    assert citation(article, "en").startswith("People's Daily, 1989-08-29, page 4: Implementing")
+    assert citation(article, "zh").startswith("《人民日报》1989年8月29日第4版：实施“南联北开”发展战略")
+
+
+def test_batch_mode_answers_every_line_in_order() -> None:
+    lines = ["How many laborers were sent to the Soviet Union?", "", "黑龙江对苏经济技术合作合同累计多少项？",
+             "x" * 20_000, "\x00\x1b[31m\u202e", "What is the population of Tokyo?"]
+    result = subprocess.run([*ASK, "data/index"], input="\n".join(lines) + "\n", capture_output=True,
+                            text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == len(lines)
+    assert [a["found"] for a in answers] == [True, False, True, False, False, False]
+    assert answers[0]["figure"]["value"] == 9000 and answers[2]["lang"] == "zh"
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,119 @@
+"""Ingest through the command line: counts, bad files, re-runs, updates, the index folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+from index.engine import Engine
+from index.store import IndexUnavailable, current, ingest
+
+REFERENCE = "1989-08-29_p4_south-connect-north-open.txt"
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture(name="archive")
+def archive_fixture(tmp_path: Path) -> Path:
+    """The sample article, a copy of it in a nested folder, and four bad files."""
+    folder = tmp_path / "archive"
+    (folder / "1990" / "may").mkdir(parents=True)
+    text = (SAMPLE / REFERENCE).read_text(encoding="utf-8")
+    (folder / REFERENCE).write_text(text, encoding="utf-8")
+    (folder / "1990" / "may" / "copy.txt").write_text(text.replace("1989-08-29", "1990-05-02"), encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"Title: x\n\n\xff\xfe\x00\x01garbage")
+    (folder / "nodate.txt").write_text("Title: No date\n\nSome English text without a date.\n", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "header.txt").write_text("Title: Only a header\n\nDate: 1990-01-01\n", encoding="utf-8")
+    return folder
+
+
+def test_ingest_reports_bad_files_and_keeps_the_good(archive: Path, tmp_path: Path) -> None:
+    result = run_cli("ingest", str(archive), "--index", str(tmp_path / "ix"), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["articles"] == 2
+    assert report["passages"] == 14
+    assert report["figures"] > 40
+    bad = {e["file"] for e in report["errors"]}
+    assert bad == {"binary.txt", "nodate.txt", "empty.txt", "header.txt"}
+    assert all(e["error"] and isinstance(e["line"], int) for e in report["errors"])
+    for name in bad:
+        assert name in result.stderr
+
+
+def test_second_run_skips_unchanged_files_with_the_same_counts(archive: Path, tmp_path: Path) -> None:
+    first = json.loads(run_cli("ingest", str(archive), "--index", str(tmp_path / "ix"), "--json").stdout)
+    second = json.loads(run_cli("ingest", str(archive), "--index", str(tmp_path / "ix"), "--json").stdout)
+    assert (second["articles"], second["passages"], second["figures"]) == (
+        first["articles"], first["passages"], first["figures"])
+    assert second["unchanged"] == 2 and second["added"] == 0
+
+
+def test_changed_and_deleted_files_are_reflected(archive: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    ingest(archive, index_dir)
+    copy = archive / "1990" / "may" / "copy.txt"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("绥芬河", "满洲里"), encoding="utf-8")
+    (archive / REFERENCE).unlink()
+    report = ingest(archive, index_dir)
+    assert (report.articles, report.updated, report.removed) == (1, 1, 1)
+    answer = Engine.open(index_dir).ask("满洲里、黑河、同江口岸")
+    assert answer.found and answer.hit is not None and "满洲里" in answer.hit.passage.zh
+
+
+def test_no_archive_folder_is_a_clear_failure(tmp_path: Path) -> None:
+    result = run_cli("ingest", str(tmp_path / "missing"), "--index", str(tmp_path / "ix"))
+    assert result.returncode == 1
+    assert "no archive folder" in result.stderr
+
+
+def test_missing_or_damaged_index_says_to_ingest(tmp_path: Path) -> None:
+    with pytest.raises(IndexUnavailable, match="ingest"):
+        Engine.open(tmp_path / "nothing")
+    index_dir = tmp_path / "ix"
+    ingest(SAMPLE, index_dir)
+    generation = current(index_dir)
+    (generation / "manifest.json").write_text('{"format": 999}')
+    result = run_cli("ask", "--index", str(index_dir), "border trade")
+    assert result.returncode == 1
+    assert "format 999" in result.stderr and "ingest" in result.stderr
+    (generation / "manifest.json").write_text("not json")
+    with pytest.raises(IndexUnavailable, match="damaged"):
+        Engine.open(index_dir)
+    (generation / "manifest.json").write_text('{"format": 1}')
+    shutil.rmtree(generation / "tantivy")
+    (generation / "content.sqlite").write_bytes(b"garbage" * 100)
+    with pytest.raises(IndexUnavailable, match="damaged"):
+        Engine.open(index_dir)
+
+
+def test_a_rebuild_replaces_the_generation_whole(tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    ingest(SAMPLE, index_dir)
+    before = current(index_dir)
+    ingest(SAMPLE, index_dir, rebuild=True)
+    after = current(index_dir)
+    assert after != before and not before.exists()
+    assert Engine.open(index_dir).stats().articles == 1
+
+
+def test_an_unfinished_build_leaves_the_previous_index_answering(tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    ingest(SAMPLE, index_dir)
+    # What a build killed before its switch leaves behind: a half-written generation.
+    shutil.copytree(current(index_dir), index_dir / "gen-9")
+    (index_dir / "gen-9" / "manifest.json").unlink()
+    assert Engine.open(index_dir).ask("How many laborers were sent to the Soviet Union?").found
+    ingest(SAMPLE, index_dir, rebuild=True)
+    assert not (index_dir / "gen-9").exists()
