@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
@@ -59,8 +60,9 @@ _QUALIFIERS = {
 }
 
 
-def _alt(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation, longest first so 瑞士法郎 wins over 法郎."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 _ZH_BEFORE = re.compile(r"(?P<q>将近|接近|大约|超过|不少于|多达|至少|近|约|超|逾)(?:为|达|有)?[ \t]*$")
@@ -339,9 +341,11 @@ def for_passage(en: str, zh: str, when: date | None = None) -> tuple[Figure, ...
     return (*checked, *rest)
 
 
-def _find(z: Figure, candidates: list[Figure], used: set[int], test: object) -> int | None:
+def _find(
+    z: Figure, candidates: list[Figure], used: set[int], test: Callable[[Figure, Figure], bool]
+) -> int | None:
     for i, e in enumerate(candidates):
-        if i not in used and test(z, e):  # type: ignore[operator]
+        if i not in used and test(z, e):
             used.add(i)
             return i
     return None

@@ -85,7 +85,7 @@ def _positional(s: str) -> float:
                 total += seg * unit
             last_big, section, num, last_small = unit, 0, 0, 0
     # 百三 = 130 and 一万三 = 13000: a lone trailing digit counts one place down.
-    if num and last_small and section == last_small * (section // last_small) and s[-1] in _DIGIT:
+    if num and len(whole) > 1 and whole[-2] in _SMALL and whole[-1] in _DIGIT and last_small >= 100:
         num *= last_small // 10
     value = total + section + num
     if frac:
