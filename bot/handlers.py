@@ -250,7 +250,8 @@ class ArchiveBot:
         if article is None:
             await message.reply_text(t("no_article", lang))
             return
-        for part in render.article_html(article, lang):
+        passages = await self.engine.run(lambda e: e.passages(article_id), ASK_TIMEOUT)
+        for part in render.article_html(article, passages, lang):
             await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

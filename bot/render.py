@@ -13,7 +13,7 @@ import unicodedata
 
 from bot.i18n import t
 from index import figures as figure_text
-from index.answer import citation
+from index.answer import citation, passage_text
 from index.model import Answer, Article, Figure, FigureHit, Passage
 
 MESSAGE_LIMIT = 4096
@@ -131,6 +131,8 @@ def answer_html(answer: Answer, view: str | None = None) -> str:
         return escape(answer.text)
     lang = answer.lang
     text, shown = passage_side(answer.hit.passage, view or lang)
+    if shown == "en":
+        text = passage_text(answer.hit, "en")  # mistranslated figures corrected
     lines = []
     if answer.figure_text:
         lines.append(f"<b>{escape(answer.figure_text)}</b>")
@@ -142,10 +144,22 @@ def answer_html(answer: Answer, view: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def article_html(article: Article, lang: str) -> list[str]:
-    """A whole article in `lang` (the other language, marked, when that side is missing), split."""
-    own = article.paragraphs_zh if lang == "zh" else article.paragraphs_en
-    other = article.paragraphs_en if lang == "zh" else article.paragraphs_zh
+def _corrected(paragraphs: tuple[str, ...], passages: tuple[Passage, ...]) -> tuple[str, ...]:
+    """English paragraphs with each mistranslated figure replaced by the right one."""
+    wrong = [f for p in passages for f in p.figures if f.verified is False and f.translation]
+    fixed = []
+    for paragraph in paragraphs:
+        for figure in wrong:
+            paragraph = paragraph.replace(figure.translation or "", figure_text.english(figure))
+        fixed.append(paragraph)
+    return tuple(fixed)
+
+
+def article_html(article: Article, passages: tuple[Passage, ...], lang: str) -> list[str]:
+    """A whole article in `lang` (the other language, marked, when that side is missing), split.
+    `passages` (the article's) tell which English figures were mistranslated."""
+    own = article.paragraphs_zh if lang == "zh" else _corrected(article.paragraphs_en, passages)
+    other = _corrected(article.paragraphs_en, passages) if lang == "zh" else article.paragraphs_zh
     title = (article.title_zh or article.title_en) if lang == "zh" else (article.title_en or article.title_zh)
     head = [f"<b>{escape(title)}</b>", f"<i>{escape(citation(article, lang))}</i>", ""]
     if not own:

@@ -44,7 +44,8 @@ async def running(
     """The real Application, long polling the emulator, until the block ends."""
     worker = EngineWorker(index_dir)
     redaction = install_redaction(emu.token)
-    app = build_application(emu.token, worker, emu.base_url, state, flood)
+    roomy = FloodGate(burst=100)  # tests press quickly; the flood test passes its own gate
+    app = build_application(emu.token, worker, emu.base_url, state, flood or roomy)
     try:
         async with app:
             assert app.post_init is not None
@@ -52,9 +53,13 @@ async def running(
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0, timeout=1)
-            yield app
-            await app.updater.stop()
-            await app.stop()
+            try:
+                yield app
+            finally:
+                await emu.release_polls()
+                await app.updater.stop()
+                await app.stop()
+                await emu.release_polls(False)
     finally:
         worker.close()
         for handler in logging.getLogger().handlers:

@@ -169,6 +169,7 @@ class Emulator:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
+        self.releasing = False  # pending getUpdates return at once, so the bot stops quickly
         self._open_callbacks: set[str] = set()
         self._open_inline: set[str] = set()
         self._ids = itertools.count(1)
@@ -194,6 +195,11 @@ class Emulator:
     async def stop(self) -> None:
         if self._runner:
             await self._runner.cleanup()
+
+    async def release_polls(self, releasing: bool = True) -> None:
+        async with self._changed:
+            self.releasing = releasing
+            self._changed.notify_all()
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
@@ -246,7 +252,7 @@ class Emulator:
 
         async with self._changed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending())), timeout)
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending()) or self.releasing), timeout)
             return pending()
 
     async def api_deletewebhook(self, params: dict[str, Any]) -> bool:
