@@ -115,7 +115,8 @@ def extract(text: str, lang: str | None = None, when: date | None = None) -> lis
     norm = numbers.normalise(text)
     found = _zh(norm, when) if lang == "zh" else _en(norm, when)
     found.sort(key=lambda f: f[0])
-    return [_figure(text, norm, lang, when, *f) for f in found]
+    # 10^400 overflows to inf: no reader can use it, and JSON cannot carry it.
+    return [_figure(text, norm, lang, when, *f) for f in found if math.isfinite(f[2])]
 
 
 # (start, end, value, unit, qualifier, year or None)
@@ -138,8 +139,10 @@ def _zh(text: str, when: date | None) -> list[_Raw]:
     out: list[_Raw] = []
     taken: list[tuple[int, int]] = []
     for m in _ZH_DATE.finditer(text):
-        out.append(_zh_date(text, m, when))
-        taken.append(m.span())
+        raw = _zh_date(text, m, when)
+        if raw:
+            out.append(raw)
+            taken.append(m.span())
     for m in _ZH_TIMES.finditer(text):
         out.append((m.start(), m.end(), 2.0 ** _TIMES[m.group("n")], "times", "exact", None))
         taken.append(m.span())
@@ -152,8 +155,10 @@ def _zh(text: str, when: date | None) -> list[_Raw]:
     return out
 
 
-def _zh_date(text: str, m: re.Match[str], when: date | None) -> _Raw:
+def _zh_date(text: str, m: re.Match[str], when: date | None) -> _Raw | None:
     month, day = _int(m.group("m") or m.group("m2")), _int(m.group("d") or m.group("d2"))
+    if (month or day) and not (1 <= month <= 12 and 0 <= day <= 31):
+        return None  # 13月, 3月45日: not a calendar date
     year = _int(m.group("y")) or _year_of(text, m.start(), "zh", when)
     if year is None and when is not None:
         year = when.year  # 6月底 with no year: the article's own year

@@ -266,3 +266,8 @@ def test_x_point_y_million_round_trip(tenths: int, scale: str) -> None:
     (fig,) = extract(f"Output reached {printed} {scale} yuan.")
     assert math.isclose(fig.value, tenths / 10 * figures.numbers.SCALES[scale], rel_tol=1e-12)
     assert english(fig) == f"{printed.removesuffix('.0')} {scale} yuan"
+
+
+def test_impossible_values_are_not_figures() -> None:
+    assert extract("9" * 400 + "亿元") == []
+    assert all(f.unit != "date" for f in extract("13月") + extract("3月45日"))
