@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,6 +23,7 @@ DEFAULT_INDEX = Path("data/index")
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `archive-bot ask ... | head` ends quietly
     args = _parser().parse_args(argv)
     try:
         return args.run(args)

@@ -21,6 +21,10 @@ NOT_FOUND = {
     "en": "Sorry, I found nothing in the archive that answers this. Try other words, a place or a year.",
     "zh": "抱歉，档案中没有找到能回答这个问题的内容。请换个说法，或加上地点、年份再试。",
 }
+CUT_NOTE = {
+    "en": "(Your question was long: I read only its first 1,000 characters.)",
+    "zh": "（问题太长，只读了前1000个字。）",
+}
 ORIGINAL_ONLY = {
     "en": "(Chinese original; the archive has no English translation of this passage)",
     "zh": "（英文译文；档案中没有这段的中文原文）",
@@ -41,7 +45,7 @@ _KINDS_ZH = (
     ("duration", r"多少年|几年|多久|多长时间|多少个月|几个月"),
     ("date", r"哪一年|哪年|何时|什么时候|哪一天|哪个月|几月|何年"),
     ("amount", r"多少钱|金额|总额|贸易额|价值|投资|产值|收入|多少元|资金"),
-    ("count", r"多少|几"),
+    ("count", r"(多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|台|辆|艘|处|户|件|届)"),
     ("which", r"哪些|哪里|哪儿|哪个|谁|什么|吗|是否|有没有"),
 )
 _FITS = {
@@ -306,8 +310,7 @@ def compose(question: Question, hit: Hit, figure: Figure | None, alternatives: t
     shown = figure_text(figure, lang) if figure else ""
     notes = warnings(figure, hit, lang)
     parts = [shown, passage_text(hit, lang), ("——" if lang == "zh" else "— ") + citation(hit.article, lang)]
-    if notes:
-        parts.append(("注：" if lang == "zh" else "Note: ") + " ".join(notes))
+    parts.extend(f"Note: {note[0].upper()}{note[1:]}." for note in notes)
     return Answer(
         found=True,
         lang=lang,

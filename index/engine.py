@@ -6,7 +6,7 @@ import math
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -59,8 +59,13 @@ class Engine:
         return cls(store.current(index_dir))
 
     def ask(self, question: str, lang: str | None = None, skip: int = 0) -> Answer:
+        cut = len(question) > MAX_QUESTION
         question = clean(question)
         lang = lang or text.detect_lang(question)
+        result = self._answer(question, lang, skip)
+        return replace(result, text=f"{result.text}\n\n{answer.CUT_NOTE[lang]}") if cut else result
+
+    def _answer(self, question: str, lang: str, skip: int) -> Answer:
         asked = answer.read_question(question, lang)
         hits = self._retrieve(asked)
         if not hits:
