@@ -54,7 +54,7 @@ _FITS = {
     "share": lambda unit: 4.0 if unit == "%" else -2.0,
     "duration": lambda unit: 4.0 if unit == "year" else -2.0 if unit == "date" else -1.0,
     "date": lambda unit: 4.0 if unit == "date" else -1.0,
-    "any": lambda unit: -1.0 if unit == "date" else 0.0,
+    "any": lambda unit: -1.0 if unit in ("date", "") else 0.0,
 }
 _EN_UNIT_WORDS = {
     "people": r"\b(people|persons?|labou?rers?|workers?|residents?|visitors?|tourists?|students?|staff)\b",
@@ -75,6 +75,7 @@ _CLAUSE_ZH = re.compile(r"[，。；！？：、]")
 _SENTENCE_ZH = re.compile(r"[。！？；]")
 _CLAUSE_EN = re.compile(r"[,;:](?=\s)|[.!?](?=\s|$)")
 _SENTENCE_EN = re.compile(r"[.!?;](?=\s|$)")
+_PAGE = re.compile(r"\bpage\s+(\d{1,3})\b|第\s*(\d{1,3})\s*版", re.IGNORECASE)
 _FROM = re.compile(r"[由从]|\bfrom\b")
 _ZH_MEASURE = re.compile(r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|公里|元)")
 
@@ -91,11 +92,13 @@ class Question:
     measure: str  # 多少种 -> 种: the measure word an answer's figure should carry
     years: frozenset[int]
     relative_years: frozenset[int]  # offsets: this year 0, last year -1
+    page: int | None  # "page 4", 第4版: only articles of that page
 
 
 def read_question(question: str, lang: str) -> Question:
     folded = text.fold(question)
-    tokens = tuple(text.analyze(question, lang))
+    page = _PAGE.search(folded)
+    tokens = tuple(text.analyze(_PAGE.sub(" ", question), lang))
     kinds = _KINDS_ZH if lang == "zh" else _KINDS_EN
     kind = next((name for name, pattern in kinds if re.search(pattern, folded)), "any")
     hint = next((unit for unit, pattern in _EN_UNIT_WORDS.items() if re.search(pattern, folded)), "")
@@ -110,6 +113,7 @@ def read_question(question: str, lang: str) -> Question:
         measure=measure.group(1) if measure else "",
         years=frozenset(int(y) for y in _YEAR.findall(folded)),
         relative_years=frozenset(offset for word, offset in relative.items() if word in folded),
+        page=int(page.group(1) or page.group(2)) if page else None,
     )
 
 

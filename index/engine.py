@@ -17,6 +17,7 @@ from index.search import Filters, TextIndex
 
 CANDIDATES = 20
 MIN_COVERAGE = 0.5  # below this share of the question's information, decline: a wrong answer is worse
+YEAR_BOOST = 1.25  # a question naming a year prefers articles of that year, without excluding others
 MAX_QUESTION = 1000  # characters read of a question; the rest is cut
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -79,7 +80,9 @@ class Engine:
 
     def _retrieve(self, asked: answer.Question) -> list[Hit]:
         """Passages of the question's language holding enough of what it asks."""
-        found = self.search.search(list(asked.tokens), asked.lang, CANDIDATES, _filters(asked))
+        found = self.search.search(
+            list(asked.tokens), asked.lang, CANDIDATES, Filters(page=asked.page) if asked.page else None
+        )
         passages = self.content.passages([doc for doc, _ in found])
         idf = self._idf(asked)
         hits = []
@@ -89,8 +92,10 @@ class Engine:
                 continue  # left by an interrupted update: no row to show
             tokens = set(text.analyze(getattr(passage, asked.lang), asked.lang))
             if answer.coverage(asked, tokens, idf) >= MIN_COVERAGE:
-                hits.append(Hit(passage, self._article(passage.article_id), score))
-        return hits
+                article = self._article(passage.article_id)
+                boost = YEAR_BOOST if article.date.year in asked.years else 1.0
+                hits.append(Hit(passage, article, score * boost))
+        return sorted(hits, key=lambda hit: -hit.score)
 
     def _rank(self, asked: answer.Question, hits: list[Hit]) -> list[tuple[Hit, answer.Choice | None]]:
         """Best passage first; for a figure question, passages with a fitting figure lead."""
@@ -138,10 +143,3 @@ class Engine:
         day = lambda value: date.fromisoformat(value) if value else None  # noqa: E731
         return Stats(m["articles"], m["passages"], m["figures"], day(m["first_date"]), day(m["last_date"]), m["format"])
 
-
-_PAGE = re.compile(r"\bpage\s+(\d{1,3})\b|第\s*(\d{1,3})\s*版", re.IGNORECASE)
-
-
-def _filters(asked: answer.Question) -> Filters | None:
-    page = _PAGE.search(text.fold(asked.text))
-    return Filters(page=int(page.group(1) or page.group(2))) if page else None

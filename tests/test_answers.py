@@ -114,3 +114,15 @@ def test_batch_mode_answers_every_line_in_order() -> None:
     assert [a["found"] for a in answers] == [True, False, True, False, False, False]
     assert answers[0]["figure"]["value"] == 9000 and answers[2]["lang"] == "zh"
     assert "Traceback" not in result.stderr
+
+
+def test_page_in_the_question_restricts_to_that_page(engine: Engine) -> None:
+    assert engine.ask("border trade page 4").found
+    assert engine.ask("第4版 边境贸易额").found
+    assert not engine.ask("border trade page 5").found
+    assert not engine.ask("边境贸易额 第7版").found
+
+
+def test_keyword_query_cites_a_quantity_not_a_bare_word_number(engine: Engine) -> None:
+    answer = engine.ask("border trade volume")
+    assert answer.figure is not None and answer.figure.unit not in ("", "date")
