@@ -1,0 +1,54 @@
+"""The benchmark: its report, its synthetic archive, and agreement with rank-bm25."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from index.archive import parse_file
+from index.bench import compare_with_rank_bm25, write_archive
+from index.store import ingest
+
+KEYS = {
+    "passages", "ingest_s", "ingest_passages_per_s", "index_mb", "rss_mb", "cold_start_s", "ask_p50_ms",
+    "ask_p99_ms", "search_p50_ms", "rank_bm25_p50_ms", "speedup_p50", "top1_agreement", "top10_overlap",
+}
+
+
+def test_bench_command_prints_every_figure_as_json() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "bench", "--passages", "300", "--queries", "40", "--json"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report.keys() >= KEYS
+    assert report["passages"] == 300
+    assert 0 < report["search_p50_ms"] <= report["ask_p50_ms"] <= report["ask_p99_ms"]
+    assert 0 < report["cold_start_s"] < 30 and 0 < report["rss_mb"] < 2000 and report["index_mb"] > 0
+    assert report["speedup_p50"] > 0 and 0 <= report["top10_overlap"] <= 1
+
+
+def test_archive_is_the_same_every_time_and_parses_as_written(tmp_path: Path) -> None:
+    write_archive(tmp_path / "a", 40, 4)
+    write_archive(tmp_path / "b", 40, 4)
+    first = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.txt"))
+    assert first == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.txt"))
+    assert all((tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes() for p in first)
+    articles = [parse_file(tmp_path / "a" / p, tmp_path / "a") for p in first]
+    assert len(articles) == 5
+    assert all(len(a.paragraphs_en) == len(a.paragraphs_zh) == 8 and not a.warnings for a in articles)
+    assert all(1946 <= a.date.year <= 2003 and 1 <= (a.page or 0) <= 8 for a in articles)
+
+
+def test_our_ranking_agrees_with_rank_bm25(tmp_path: Path) -> None:
+    questions = write_archive(tmp_path / "archive", 1600, 160)
+    report = ingest(tmp_path / "archive", tmp_path / "index")
+    assert report.passages == 1600 and not report.errors
+    figures = compare_with_rank_bm25(tmp_path / "index", questions)
+    assert figures["top1_queries"] >= 80  # most questions have only terms in under half the passages
+    assert figures["top1_agreement"] >= 0.9
+    assert figures["top10_overlap"] >= 0.7
+    print(f"top-1 agreement {figures['top1_agreement']}, top-10 overlap {figures['top10_overlap']}")
