@@ -1,0 +1,73 @@
+"""Inline mode: figure lookups from any chat, paginated, answered in time."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from bot_fixtures import USER, USER_ZH, bot_fixture, emulator_fixture, index_dir_fixture  # noqa: F401 (fixtures)
+from emulator import Call, Emulator
+
+from bot import handlers
+from index.engine import Engine
+
+
+async def inline(emu: Emulator, sender: dict[str, Any], query: str, offset: str = "") -> Call:
+    """The bot's (accepted) answer to an inline query."""
+    query_id = await emu.inline(sender, query, offset)
+    call = await emu.wait_for(lambda c: c.method == "answerInlineQuery" and c.params["inline_query_id"] == query_id)
+    assert call.error is None, call.error
+    return call
+
+
+async def test_empty_query_shows_a_hint(bot: Emulator) -> None:
+    call = await inline(bot, USER, "  ")
+    assert call.params["results"] == []
+    assert call.params["button"] == {"text": "Type words to look up figures", "start_parameter": "help"}
+
+
+async def test_figures_are_listed_with_what_they_measure_and_where(bot: Emulator) -> None:
+    call = await inline(bot, USER, "border trade 1987")
+    results = call.params["results"]
+    assert 0 < len(results) <= 50
+    assert call.params["is_personal"] in (True, "true", "True") and int(call.params["cache_time"]) <= 60
+    titles = [r["title"] for r in results]
+    assert "34.227 million Swiss francs" in titles
+    first = results[titles.index("34.227 million Swiss francs")]
+    assert "1989-08-29" in first["description"]
+    message = first["input_message_content"]["message_text"]
+    assert message.startswith("<b>34.227 million Swiss francs</b>")
+    assert "People's Daily, 1989-08-29, page 4" in message
+
+
+async def test_corrected_figures_are_posted_with_the_correction(bot: Emulator) -> None:
+    results = (await inline(bot, USER, "new contracts signed this year")).params["results"]
+    posts = [r["input_message_content"]["message_text"] for r in results if r["title"] == "608 million Swiss francs"]
+    assert posts and "⚠️" in posts[0] and "6.08 billion" not in posts[0].split("⚠️")[0]
+
+
+async def test_chinese_users_get_chinese_figures(bot: Emulator) -> None:
+    results = (await inline(bot, USER_ZH, "边境贸易")).params["results"]
+    assert any(r["title"] == "3422.7万瑞士法郎" for r in results)
+
+
+async def test_results_are_paginated_with_next_offset(bot: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handlers, "INLINE_PAGE", 3)
+    first = await inline(bot, USER, "border trade")
+    assert len(first.params["results"]) == 3 and first.params["next_offset"] == "3"
+    second = await inline(bot, USER, "border trade", "3")
+    assert {r["id"] for r in first.params["results"]}.isdisjoint(r["id"] for r in second.params["results"])
+    forged = await inline(bot, USER, "border trade", "-1; DROP TABLE")
+    assert forged.params["results"] == first.params["results"]
+
+
+async def test_a_slow_search_is_answered_within_telegrams_window(
+    bot: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handlers, "INLINE_TIMEOUT", 0.3)
+    monkeypatch.setattr(Engine, "figures", lambda self, *a, **k: time.sleep(1.0) or [])
+    started = time.monotonic()
+    call = await inline(bot, USER, "border trade")
+    assert time.monotonic() - started < 1.0
+    assert call.params["results"] == [] and "too long" in call.params["button"]["text"]
