@@ -110,12 +110,12 @@ def serve(index_dir: Path, base_url: str | None, webhook_url: str | None, port: 
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
         return _fail("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token.")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    redaction = install_redaction(token)
     try:
         engine = EngineWorker(index_dir)
     except IndexUnavailable as error:
         return _fail(str(error))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redaction = install_redaction(token)
     try:
         app = build_application(token, engine, base_url, index_dir.parent / STATE_FILE)
         if webhook_url:

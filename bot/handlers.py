@@ -180,7 +180,12 @@ class ArchiveBot:
     # -- questions -----------------------------------------------------------
 
     async def _ask(self, question: str, lang: str | None, skip: int) -> Answer:
-        return await self.engine.run(lambda e: e.ask(question, lang=lang, skip=skip), ASK_TIMEOUT)
+        """The answer in `lang`; when that finds nothing (the engine searches the passages of
+        the answer's language, so an English question with /lang zh would), in the question's."""
+        answer = await self.engine.run(lambda e: e.ask(question, lang=lang, skip=skip), ASK_TIMEOUT)
+        if answer.found or lang is None:
+            return answer
+        return await self.engine.run(lambda e: e.ask(question, lang=None, skip=skip), ASK_TIMEOUT)
 
     async def answer(self, message: Message, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         """Answers `text` as a question, replying to `message` (quoted outside private chats)."""

@@ -29,8 +29,8 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "/lang en|zh|auto：回答所用的语言\n/about：档案概况",
     ),
     "about": (
-        "The archive holds {articles} articles ({passages} passages, {figures} figures) "
-        "from {first} to {last}. Index version {version}.",
+        "The archive: articles {articles}, passages {passages}, figures {figures}; "
+        "dates {first} to {last}; index version {version}.",
         "档案共收录 {articles} 篇文章（{passages} 个段落，{figures} 个数字），"
         "时间从 {first} 到 {last}。索引版本 {version}。",
     ),

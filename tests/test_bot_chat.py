@@ -148,6 +148,9 @@ async def test_language_choice_is_remembered_across_restarts(
         assert (await ask(emulator, USER, "/lang zh"))["text"] == "我会用中文回答。"
     async with running(emulator, index_dir, state):
         assert "私聊" in (await ask(emulator, USER, "/help"))["text"]
+        assert "94项" in (await ask(emulator, USER, "黑龙江对苏经济技术合作合同累计多少项？"))["text"]
+        english = await ask(emulator, USER, TRADE_1987)  # found only in English: answered in English
+        assert "34.227 million Swiss francs" in english["text"]
         assert "Usage" not in (await ask(emulator, USER, "/lang klingon"))["text"]  # the usage, in Chinese
         assert "language of each question" in (await ask(emulator, USER, "/lang auto"))["text"]
         assert "Send a question" in (await ask(emulator, USER, "/help"))["text"]
@@ -155,7 +158,8 @@ async def test_language_choice_is_remembered_across_restarts(
 
 async def test_about_reports_the_archive(bot: Emulator) -> None:
     text = (await ask(bot, USER, "/about"))["text"]
-    assert "1989-08-29" in text and "1 articles" in text and "version" in text
+    assert text.startswith("The archive: articles 1, passages ")
+    assert "dates 1989-08-29 to 1989-08-29; index version " in text
 
 
 async def test_deep_links_send_articles_and_reject_bad_payloads(bot: Emulator) -> None:

@@ -71,3 +71,11 @@ async def test_a_slow_search_is_answered_within_telegrams_window(
     call = await inline(bot, USER, "border trade")
     assert time.monotonic() - started < 1.0
     assert call.params["results"] == [] and "too long" in call.params["button"]["text"]
+
+
+HOSTILE = ["<script>alert(1)</script>", "\ud800\x00 trade", "'; DROP TABLE figures; --", "x" * 256]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+async def test_hostile_queries_are_answered(bot: Emulator, query: str) -> None:
+    await inline(bot, USER, query)

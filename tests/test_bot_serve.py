@@ -31,10 +31,22 @@ def test_a_missing_token_is_explained(
     assert "TELEGRAM_BOT_TOKEN is not set" in capsys.readouterr().err
 
 
+def test_a_missing_index_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-token-secret")
+    assert serve(tmp_path / "nothing", None, None, 8443) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("archive-bot serve: ") and "TEST-token-secret" not in err
+
+
 @asynccontextmanager
-async def serving(emu: Emulator, index_dir: Path, *options: str) -> AsyncIterator[list[str]]:
+async def serving(
+    emu: Emulator, index_dir: Path, *options: str, stop: signal.Signals = signal.SIGTERM
+) -> AsyncIterator[list[str]]:
     """The bot as a process; yields a list that holds its stderr once it has stopped.
-    On leaving, SIGTERM: it must exit 0, without a traceback or the token on stderr."""
+    On leaving, `stop` (SIGTERM, or SIGINT as Ctrl-C sends): it must exit 0, without a
+    traceback or the token on stderr."""
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": emu.token}
     process = await asyncio.create_subprocess_exec(
         ARCHIVE_BOT, "serve", "--index", str(index_dir), *options,
@@ -45,7 +57,7 @@ async def serving(emu: Emulator, index_dir: Path, *options: str) -> AsyncIterato
         await emu.wait_for(lambda c: c.method == "setMyCommands", timeout=30)
         yield stderr
     finally:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         await emu.release_polls()
         _, err = await asyncio.wait_for(process.communicate(), timeout=15)
         stderr.append(err.decode())
@@ -97,7 +109,8 @@ async def _post_when_listening(session: aiohttp.ClientSession, url: str, update:
 async def test_webhook_mode_requires_the_secret_token(emulator: Emulator, index_dir: Path) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/hook"
-    async with serving(emulator, index_dir, "--base-url", emulator.base_url, "--webhook-url", url, "--port", str(port)):
+    options = ("--base-url", emulator.base_url, "--webhook-url", url, "--port", str(port))
+    async with serving(emulator, index_dir, *options, stop=signal.SIGINT):
         registered = await emulator.wait_for(lambda c: c.method == "setWebhook")
         assert registered.params["url"] == url and len(registered.params["secret_token"]) >= 32
         message = await emulator.private(USER, "/about")  # stored, then delivered by webhook, not polling
