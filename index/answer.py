@@ -62,10 +62,14 @@ _EN_UNIT_WORDS = {
     "km": r"\bkilomet",
     "items": r"\b(items?|projects?|contracts?|kinds?|varieties|commodities|products?|types?)\b",
 }
+MIN_COVERAGE = 0.4  # the share of a question's information a passage must hold; below it, decline
 FRAME_WORDS = frozenset(
     [
-        *text.analyze_en("share percent percentage proportion value worth amount number figure total make up"),
-        *"比重 比例 百分之 数量 数字 情况 占 总数".split(),
+        *text.analyze_en(
+            "share percent percentage proportion value worth amount number figure total make up length long "
+            "far size big high fast rate km kilometres kilometers tons yuan dollars"
+        ),
+        *"比重 比例 百分之 数量 数字 情况 占 总数 多大 大 多高 高 多长 长 多快 快 多远 钱 花".split(),
     ]
 )
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
@@ -93,6 +97,7 @@ class Question:
     years: frozenset[int]
     relative_years: frozenset[int]  # offsets: this year 0, last year -1
     page: int | None  # "page 4", 第4版: only articles of that page
+    entities: frozenset[str]  # names the answer must mention (Hangzhou, 南京长江大桥)
 
 
 def read_question(question: str, lang: str) -> Question:
@@ -114,6 +119,7 @@ def read_question(question: str, lang: str) -> Question:
         years=frozenset(int(y) for y in _YEAR.findall(folded)),
         relative_years=frozenset(offset for word, offset in relative.items() if word in folded),
         page=int(page.group(1) or page.group(2)) if page else None,
+        entities=frozenset(text.entities(question, lang)),
     )
 
 
@@ -129,6 +135,18 @@ def coverage(question: Question, passage_tokens: set[str], idf: dict[str, float]
     terms = set(question.tokens) - FRAME_WORDS
     total = sum(idf[t] for t in terms)
     return sum(idf[t] for t in terms if t in passage_tokens) / total if total else 0.0
+
+
+def answerable(question: Question, passage_tokens: set[str], passage: str, day: date, idf: dict[str, float]) -> bool:
+    """Enough of the question is in the passage, every name it asks about, and the year it names."""
+    if coverage(question, passage_tokens, idf) < MIN_COVERAGE or not question.entities <= passage_tokens:
+        return False
+    if not question.years:
+        return True
+    folded = text.fold(passage)
+    relative = _RELATIVE_ZH if question.lang == "zh" else _RELATIVE_EN
+    said = {int(y) for y in _YEAR.findall(folded)} | {day.year + o for w, o in relative.items() if w in folded}
+    return bool(question.years & (said | {day.year}))
 
 
 @dataclass(frozen=True)

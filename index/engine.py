@@ -16,7 +16,6 @@ from index.model import Answer, Article, FigureHit, Hit, Passage
 from index.search import Filters, TextIndex
 
 CANDIDATES = 20
-MIN_COVERAGE = 0.5  # below this share of the question's information, decline: a wrong answer is worse
 YEAR_BOOST = 1.25  # a question naming a year prefers articles of that year, without excluding others
 MAX_QUESTION = 1000  # characters read of a question; the rest is cut
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -90,9 +89,10 @@ class Engine:
             passage = passages.get(doc)
             if passage is None:
                 continue  # left by an interrupted update: no row to show
-            tokens = set(text.analyze(getattr(passage, asked.lang), asked.lang))
-            if answer.coverage(asked, tokens, idf) >= MIN_COVERAGE:
-                article = self._article(passage.article_id)
+            article = self._article(passage.article_id)
+            title = article.title_zh if asked.lang == "zh" else article.title_en
+            tokens = set(text.passage_terms(title, getattr(passage, asked.lang), asked.lang))
+            if answer.answerable(asked, tokens, f"{title}\n{getattr(passage, asked.lang)}", article.date, idf):
                 boost = YEAR_BOOST if article.date.year in asked.years else 1.0
                 hits.append(Hit(passage, article, score * boost))
         return sorted(hits, key=lambda hit: -hit.score)

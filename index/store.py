@@ -143,7 +143,7 @@ def _update(archive: Path, target: Path, fresh: bool, progress: Progress | None)
             else:
                 prepared.append(result)
         words.update(_learn_names(prepared))
-        for item, tokens in zip(prepared, _parallel(_analyze, [p.passages for p in prepared]), strict=True):
+        for item, tokens in zip(prepared, _parallel(_analyze, prepared), strict=True):
             tally["updated" if item.article.source in known else "added"] += 1
             warnings.extend(f"{item.article.source}: {w}" for w in item.article.warnings)
             _store(content, search, item, tokens)
@@ -179,8 +179,12 @@ def _store(content: Content, search: TextIndex, prepared: Prepared, analyzed: li
     content.put(article, prepared.content_hash, numbered)
 
 
-def _analyze(passages: tuple[Passage, ...]) -> list[dict[str, list[str]]]:
-    return [{"en": text.analyze_en(p.en), "zh": text.analyze_zh(p.zh)} for p in passages]
+def _analyze(prepared: Prepared) -> list[dict[str, list[str]]]:
+    article = prepared.article
+    return [
+        {"en": text.passage_terms(article.title_en, p.en, "en"), "zh": text.passage_terms(article.title_zh, p.zh, "zh")}
+        for p in prepared.passages
+    ]
 
 
 def _parallel(work: Callable[[T], R], items: list[T]) -> list[R]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cache
 
 import jieba
+import jieba.posseg
 import Stemmer
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -20,6 +21,8 @@ _EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
 _ZH_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CLAUSE_BREAK = re.compile(r"[\s，。；：！？（）“”‘’《》,.;:!?()\"']+")
 _ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_YEAR_END = re.compile(r"(?<=\d)年(?=[\u4e00-\u9fff])")  # 1992年来桂林: 年 closes the year, not 年来
+_ASKING = re.compile(r"^(几|多少)")  # 几座, 多少种: the question's measure, never in an answer
 _MAGNITUDES = {"万", "亿", "万亿"}
 
 # Function words, question words and the words every question about a figure
@@ -79,11 +82,11 @@ def analyze_zh(text: str) -> list[str]:
     """jieba search-mode words; a number keeps its 万/亿 as one more token."""
     tokens: list[str] = []
     previous = ""
-    for word in jieba.cut_for_search(fold(text)):
+    for word in jieba.cut_for_search(_YEAR_END.sub("年 ", fold(text))):
         word = word.strip()
         if word in _MAGNITUDES and _ZH_NUMBER.fullmatch(previous):
             tokens.append(previous + word)
-        elif word and word not in ZH_STOPWORDS and _is_content(word):
+        elif word and word not in ZH_STOPWORDS and _is_content(word) and not _ASKING.match(word):
             tokens.append(word)
         previous = word
     return tokens
@@ -91,6 +94,24 @@ def analyze_zh(text: str) -> list[str]:
 
 def analyze(text: str, lang: str) -> list[str]:
     return analyze_zh(text) if lang == "zh" else analyze_en(text)
+
+
+_NAME_TAGS = ("ns", "nr", "nt", "nz")
+
+
+def entities(question: str, lang: str) -> list[str]:
+    """The names a question asks about, as analyzed terms: capitalised English words after the first,
+    Chinese words jieba tags as place, person or organisation names."""
+    if lang == "zh":
+        names = [w.word for w in jieba.posseg.cut(fold(question)) if w.flag in _NAME_TAGS and len(w.word) > 1]
+        return [t for name in names for t in analyze_zh(name)[-1:]]
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", question)[1:]
+    return [t for w in words if w[0].isupper() and w.lower() not in EN_STOPWORDS for t in analyze_en(w)]
+
+
+def passage_terms(title: str, body: str, lang: str) -> list[str]:
+    """What a passage is indexed under: its words and its article's title (a passage may not name its subject)."""
+    return analyze(f"{title}\n{body}", lang) if body else []
 
 
 def _is_content(word: str) -> bool:

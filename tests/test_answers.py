@@ -126,3 +126,18 @@ def test_page_in_the_question_restricts_to_that_page(engine: Engine) -> None:
 def test_keyword_query_cites_a_quantity_not_a_bare_word_number(engine: Engine) -> None:
     answer = engine.ask("border trade volume")
     assert answer.figure is not None and answer.figure.unit not in ("", "date")
+
+
+def test_invented_articles_set_holds_its_measured_floor(tmp_path: Path) -> None:
+    """tests/data: six invented articles, 36 harder, paraphrased questions (docs: tests/data/README.md).
+
+    The floors are the measured scores: they catch a regression, they are not the goal.
+    """
+    archive = ROOT / "tests" / "data" / "archive"
+    from index.store import ingest
+
+    ingest(archive, tmp_path / "ix")
+    summary, failures = score(ROOT / "tests" / "data" / "questions.jsonl", archive, tmp_path / "ix")
+    print(summary, failures, sep="\n")
+    assert summary["abstain"] >= 0.83 and summary["lang"] == 1.0, failures
+    assert summary["passage"] >= 0.5 and summary["figure"] >= 0.35, failures
