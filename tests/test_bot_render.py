@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import pytest
 from emulator import ApiError, check_text, parse_html
 
+from bot.app import TokenFilter
 from bot.render import clean_input, escape, split_html, utf16_len
 
 
@@ -57,3 +61,16 @@ def test_long_html_splits_under_the_limit_with_balanced_tags(source: str) -> Non
 def test_paragraphs_are_kept_whole_when_they_fit() -> None:
     parts = split_html(_long_html(40))
     assert all(p.startswith("<b>Figure ") and p.endswith("</i>") for p in parts)
+
+
+def test_the_log_filter_redacts_the_token_from_messages_arguments_and_tracebacks() -> None:
+    token = "123456:TEST-token-secret"
+    redactor = TokenFilter(token)
+    try:
+        raise RuntimeError(f"https://api.telegram.org/bot{token}/getMe failed")
+    except RuntimeError:
+        record = logging.LogRecord("httpx", logging.ERROR, __file__, 1, "POST %s", (token,), sys.exc_info())
+    malformed = logging.LogRecord("x", logging.INFO, __file__, 1, "%d TEST-token-secret", ("a",), None)
+    for item in (record, malformed):
+        assert redactor.filter(item)
+        assert "TEST-token-secret" not in logging.Formatter().format(item)
