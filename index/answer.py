@@ -10,7 +10,8 @@ mistranslated one is given correctly and the wrong English is named in a warning
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from index import figures as figs
@@ -32,7 +33,7 @@ ORIGINAL_ONLY = {
 
 # Kinds of question, by the words that ask them, and the units that answer each.
 _KINDS_EN = (
-    ("share", r"\b(share|percent(age)?|per cent|proportion|ratio|%)"),
+    ("share", r"\b(share|percent(age)?|per cent|proportion|ratio|rate|how fast)\b|%"),
     ("duration", r"\bhow (many|long) (years|months|days)\b|\bhow long\b|\bfor how many years\b"),
     ("date", r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bin what year\b"),
     ("amount", r"\bhow much\b|\bvalue\b|\bworth\b|\bamount\b|\bvolume\b|\btotal\b|\bcost\b|\binvest"),
@@ -59,7 +60,7 @@ _FITS = {
 _EN_UNIT_WORDS = {
     "people": r"\b(people|persons?|labou?rers?|workers?|residents?|visitors?|tourists?|students?|staff)\b",
     "tons": r"\btons?\b|\btonnes?\b",
-    "km": r"\bkilomet",
+    "km": r"\bkm\b|\bkilomet|\blength\b|\bhow long is\b",
     "items": r"\b(items?|projects?|contracts?|kinds?|varieties|commodities|products?|types?)\b",
 }
 MIN_COVERAGE = 0.4  # the share of a question's information a passage must hold; below it, decline
@@ -98,6 +99,7 @@ class Question:
     relative_years: frozenset[int]  # offsets: this year 0, last year -1
     page: int | None  # "page 4", 第4版: only articles of that page
     entities: frozenset[str]  # names the answer must mention (Hangzhou, 南京长江大桥)
+    weights: Mapping[str, float] = field(default_factory=dict)  # token -> idf in the archive, set by the engine
 
 
 def read_question(question: str, lang: str) -> Question:
@@ -127,19 +129,22 @@ def wants_figure(question: Question) -> bool:
     return question.kind != "which"
 
 
-def coverage(question: Question, passage_tokens: set[str], idf: dict[str, float]) -> float:
+def coverage(question: Question, passage_tokens: set[str]) -> float:
     """The share of the question's information (idf mass) that the passage holds.
 
     Words that only say what kind of figure is wanted ("share", "value") are left out.
     """
     terms = set(question.tokens) - FRAME_WORDS
-    total = sum(idf[t] for t in terms)
-    return sum(idf[t] for t in terms if t in passage_tokens) / total if total else 0.0
+    weight = question.weights.get
+    total = sum(weight(t, 1.0) for t in terms)
+    return sum(weight(t, 1.0) for t in terms if t in passage_tokens) / total if total else 0.0
 
 
-def answerable(question: Question, passage_tokens: set[str], passage: str, day: date, idf: dict[str, float]) -> bool:
+def answerable(question: Question, passage_tokens: set[str], passage: str, day: date) -> bool:
     """Enough of the question is in the passage, every name it asks about, and the year it names."""
-    if coverage(question, passage_tokens, idf) < MIN_COVERAGE or not question.entities <= passage_tokens:
+    if coverage(question, passage_tokens) < MIN_COVERAGE or not all(
+        _mentions_name(name, passage_tokens) for name in question.entities
+    ):
         return False
     if not question.years:
         return True
@@ -147,6 +152,11 @@ def answerable(question: Question, passage_tokens: set[str], passage: str, day: 
     relative = _RELATIVE_ZH if question.lang == "zh" else _RELATIVE_EN
     said = {int(y) for y in _YEAR.findall(folded)} | {day.year + o for w, o in relative.items() if w in folded}
     return bool(question.years & (said | {day.year}))
+
+
+def _mentions_name(name: str, tokens: set[str]) -> bool:
+    """Japanese asks about Japan: a name counts when a passage term shares its first five letters."""
+    return name in tokens or (len(name) >= 5 and name.isascii() and any(t.startswith(name[:5]) for t in tokens))
 
 
 @dataclass(frozen=True)
@@ -205,7 +215,7 @@ def _score(
     clause_break, sentence_break = (_CLAUSE_ZH, _SENTENCE_ZH) if mention.lang == "zh" else (_CLAUSE_EN, _SENTENCE_EN)
     clause = _bounds(passage, start, end, clause_break)
     sentence = _bounds(passage, start, end, sentence_break)
-    words = _maximal(question.tokens)
+    words = _weighted(question)
     near_before = _overlap(passage[max(before, clause[0]) : start], words, question.lang)
     near_after = _overlap(passage[end : min(after, clause[1])], words, question.lang)
     in_clause = _overlap(passage[clause[0] : clause[1]], words, question.lang)
@@ -270,13 +280,24 @@ def _maximal(tokens: tuple[str, ...]) -> set[str]:
     return {t for t in unique if not any(t != other and t in other for other in unique)}
 
 
-def _overlap(snippet: str, words: set[str], lang: str) -> int:
+def _weighted(question: Question) -> dict[str, float]:
+    """The question's whole words, each weighted by its rarity relative to the others (mean 1)."""
+    words = _maximal(question.tokens)
+    if question.lang == "zh":
+        words = {w for w in words if len(w) > 1 or w.isdigit()}  # a lone character matches anywhere
+    weights = {w: question.weights.get(w, 1.0) for w in words}
+    mean = sum(weights.values()) / len(weights) if weights else 1.0
+    return {w: weight / mean for w, weight in weights.items()}
+
+
+def _overlap(snippet: str, words: dict[str, float], lang: str) -> float:
     if not snippet.strip():
-        return 0
+        return 0.0
     if lang == "zh":
         folded = text.fold(snippet)
-        return sum(1 for w in words if (len(w) > 1 or w.isdigit()) and w in folded)
-    return len(words & set(text.analyze_en(snippet)))
+        return sum(weight for w, weight in words.items() if w in folded)
+    present = set(text.analyze_en(snippet))
+    return sum(weight for w, weight in words.items() if w in present)
 
 
 def _other(lang: str) -> str:

@@ -66,7 +66,7 @@ class Engine:
         return replace(result, text=f"{result.text}\n\n{answer.CUT_NOTE[lang]}") if cut else result
 
     def _answer(self, question: str, lang: str, skip: int) -> Answer:
-        asked = answer.read_question(question, lang)
+        asked = self._read(question, lang)
         hits = self._retrieve(asked)
         if not hits:
             return answer.not_found(question, lang)
@@ -83,7 +83,6 @@ class Engine:
             list(asked.tokens), asked.lang, CANDIDATES, Filters(page=asked.page) if asked.page else None
         )
         passages = self.content.passages([doc for doc, _ in found])
-        idf = self._idf(asked)
         hits = []
         for doc, score in found:
             passage = passages.get(doc)
@@ -92,7 +91,7 @@ class Engine:
             article = self._article(passage.article_id)
             title = article.title_zh if asked.lang == "zh" else article.title_en
             tokens = set(text.passage_terms(title, getattr(passage, asked.lang), asked.lang))
-            if answer.answerable(asked, tokens, f"{title}\n{getattr(passage, asked.lang)}", article.date, idf):
+            if answer.answerable(asked, tokens, f"{title}\n{getattr(passage, asked.lang)}", article.date):
                 boost = YEAR_BOOST if article.date.year in asked.years else 1.0
                 hits.append(Hit(passage, article, score * boost))
         return sorted(hits, key=lambda hit: -hit.score)
@@ -105,12 +104,19 @@ class Engine:
             ranked.sort(key=lambda pair: (pair[1] is None or pair[0].score < 0.6 * top, -pair[0].score))
         return ranked
 
-    def _idf(self, asked: answer.Question) -> dict[str, float]:
+    def _read(self, question: str, lang: str) -> answer.Question:
+        """The question, its terms weighted by BM25's idf in this archive.
+
+        A term no passage holds is weighed as if one did: it is as often a paraphrase
+        or a segmentation slip as a sign that the archive cannot answer.
+        """
+        asked = answer.read_question(question, lang)
         total = max(self.search.count(), 1)
-        return {
-            t: math.log(1 + (total - (df := self.search.doc_freq(asked.lang, t)) + 0.5) / (df + 0.5))
-            for t in set(asked.tokens)
-        }
+        weights = {}
+        for term in set(asked.tokens):
+            df = max(self.search.doc_freq(lang, term), 1)
+            weights[term] = math.log(1 + (total - df + 0.5) / (df + 0.5))
+        return replace(asked, weights=weights)
 
     def _article(self, article_id: str) -> Article:
         found = self.content.article(article_id)
@@ -120,7 +126,7 @@ class Engine:
     def figures(self, query: str, limit: int = 50, offset: int = 0) -> list[FigureHit]:
         """Figures of the passages that match, best first, for inline lookups."""
         query = clean(query)
-        asked = answer.read_question(query, text.detect_lang(query))
+        asked = self._read(query, text.detect_lang(query))
         found: list[FigureHit] = []
         for hit in self._retrieve(asked):
             choice = answer.best_figure(asked, hit)

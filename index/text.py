@@ -97,6 +97,10 @@ def analyze(text: str, lang: str) -> list[str]:
 
 
 _NAME_TAGS = ("ns", "nr", "nt", "nz")
+_NOT_NAMES = EN_STOPWORDS | set(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday i".split()
+)
 
 
 def entities(question: str, lang: str) -> list[str]:
@@ -105,8 +109,8 @@ def entities(question: str, lang: str) -> list[str]:
     if lang == "zh":
         names = [w.word for w in jieba.posseg.cut(fold(question)) if w.flag in _NAME_TAGS and len(w.word) > 1]
         return [t for name in names for t in analyze_zh(name)[-1:]]
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", question)[1:]
-    return [t for w in words if w[0].isupper() and w.lower() not in EN_STOPWORDS for t in analyze_en(w)]
+    words = re.findall(r"[A-Za-z][A-Za-z'’]*", question)[1:]
+    return [t for w in words if w[0].isupper() and w.lower() not in _NOT_NAMES for t in analyze_en(w)]
 
 
 def passage_terms(title: str, body: str, lang: str) -> list[str]:
