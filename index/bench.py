@@ -33,7 +33,7 @@ from pathlib import Path
 import jieba
 
 from index import store, text
-from index.content import Content
+from index.content import Content, doc_number
 from index.search import TextIndex
 
 SEED = 1989
@@ -327,21 +327,28 @@ class _Docs:
 
 
 def _corpus(generation: Path) -> tuple[_Docs, dict[str, list[list[str]]]]:
-    """Every stored passage analyzed as ingest analyzed it, in one order for both languages."""
+    """Every stored passage analyzed as ingest analyzed it (the same function), in doc order."""
     content = Content(generation / "content.sqlite", readonly=True)
-    rows = content.db.execute("SELECT doc, en, zh FROM passages ORDER BY doc").fetchall()
+    hashes = {aid: digest for aid, digest in content.hashes().values()}
+    articles = [
+        store.Prepared(article, hashes[article.id], content.article_passages(article.id))
+        for article in content.articles()
+    ]
     content.close()
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("fork")) as pool:
-        analyzed = list(pool.map(_analyze_row, rows, chunksize=256))
-    order = [row[0] for row in rows]
+        analyzed = list(pool.map(store._analyze, articles, chunksize=64))
+    rows = sorted(
+        (
+            (doc_number(passage.id, item.content_hash), tokens)
+            for item, passages_tokens in zip(articles, analyzed, strict=True)
+            for passage, tokens in zip(item.passages, passages_tokens, strict=True)
+        ),
+        key=lambda row: row[0],
+    )
+    order = [doc for doc, _ in rows]
     return _Docs(order, {doc: i for i, doc in enumerate(order)}), {
-        "en": [en for en, _ in analyzed],
-        "zh": [zh for _, zh in analyzed],
+        lang: [tokens[lang] for _, tokens in rows] for lang in ("en", "zh")
     }
-
-
-def _analyze_row(row: tuple[int, str, str]) -> tuple[list[str], list[str]]:
-    return text.analyze_en(row[1]), text.analyze_zh(row[2])
 
 
 def _disk_mb(folder: Path) -> float:

@@ -7,8 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from index.archive import parse_file
-from index.bench import compare_with_rank_bm25, write_archive
+import jieba
+import pytest
+import rjieba
+from conftest import SAMPLE
+
+from index import text
+from index.archive import iter_archive, parse_file
+from index.bench import Question, compare_with_rank_bm25, write_archive
+from index.engine import Engine
 from index.store import ingest
 
 KEYS = {
@@ -43,12 +50,51 @@ def test_archive_is_the_same_every_time_and_parses_as_written(tmp_path: Path) ->
     assert all(1946 <= a.date.year <= 2003 and 1 <= (a.page or 0) <= 8 for a in articles)
 
 
-def test_our_ranking_agrees_with_rank_bm25(tmp_path: Path) -> None:
-    questions = write_archive(tmp_path / "archive", 1600, 160)
-    report = ingest(tmp_path / "archive", tmp_path / "index")
+@pytest.fixture(name="bench_index", scope="module")
+def bench_index_fixture(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Question]]:
+    folder = tmp_path_factory.mktemp("bench")
+    questions = write_archive(folder / "archive", 1600, 160)
+    report = ingest(folder / "archive", folder / "index")
     assert report.passages == 1600 and not report.errors
-    figures = compare_with_rank_bm25(tmp_path / "index", questions)
+    return folder / "index", questions
+
+
+def test_our_ranking_agrees_with_rank_bm25(bench_index: tuple[Path, list[Question]]) -> None:
+    figures = compare_with_rank_bm25(*bench_index)
     assert figures["top1_queries"] >= 80  # most questions have only terms in under half the passages
     assert figures["top1_agreement"] >= 0.9
     assert figures["top10_overlap"] >= 0.7
     print(f"top-1 agreement {figures['top1_agreement']}, top-10 overlap {figures['top10_overlap']}")
+
+
+def test_holding_reads_from_the_index_what_analyzing_the_passage_gives(
+    bench_index: tuple[Path, list[Question]],
+) -> None:
+    index_dir, questions = bench_index
+    engine = Engine.open(index_dir)
+    for question in questions[:40]:
+        tokens = text.analyze(question.text, question.lang)
+        docs = [doc for doc, _ in engine.search.search(tokens, question.lang, 20)]
+        passages = engine.content.passages(docs)
+        held = engine.search.holding(docs, tokens, question.lang)
+        for doc in docs:
+            article = engine.content.article(passages[doc].article_id)
+            assert article is not None
+            title = article.title_zh if question.lang == "zh" else article.title_en
+            body = getattr(passages[doc], question.lang)
+            assert held[doc] == set(tokens) & set(text.passage_terms(title, body, question.lang))
+
+
+def test_rjieba_cuts_as_jieba_does_on_the_archive_and_the_bench(
+    bench_index: tuple[Path, list[Question]],
+) -> None:
+    """The condition for bulk tokenisation with rjieba: the very same search-mode words."""
+    archive = bench_index[0].parent / "archive"
+    articles = [parse_file(p, root) for root in (archive, SAMPLE) for p in iter_archive(root)]
+    names = {n for a in articles for p in a.paragraphs_zh for n in text.list_names(p)}
+    text.add_words(names)
+    for name in names:
+        rjieba.add_word(name, 2000, None)  # as text.add_words gives them to jieba
+    paragraphs = [text.fold(p) for a in articles for p in (*a.titles_zh, *a.paragraphs_zh, *a.captions_zh)]
+    assert len(paragraphs) > 1000 and names
+    assert [rjieba.cut_for_search(p) for p in paragraphs] == [list(jieba.cut_for_search(p)) for p in paragraphs]
