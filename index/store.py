@@ -17,12 +17,14 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
+
+import jieba
 
 from index import figures, text
 from index.align import align
@@ -33,6 +35,7 @@ from index.search import TextIndex
 
 FORMAT_VERSION = 1
 BATCH_FILES = 2000
+SMALL = 50  # fewer items than this are handled in the main process: forking would cost more
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -125,8 +128,10 @@ def _update(archive: Path, target: Path, fresh: bool, progress: Progress | None)
     warnings: list[str] = []
     seen: set[str] = set()
     words = _read_words(target)
+    jieba.initialize()  # once here, not in every forked worker of every batch
     done = 0
-    for batch in _batches(files, BATCH_FILES):
+
+    def changed(batch: list[Path]) -> list[tuple[Path, Path, str]]:
         todo = []
         for path in batch:
             source = path.relative_to(archive).as_posix()
@@ -136,20 +141,25 @@ def _update(archive: Path, target: Path, fresh: bool, progress: Progress | None)
                 tally["unchanged"] += 1
             else:
                 todo.append((path, archive, digest))
-        prepared = []
-        for result in _parallel(_prepare_star, todo):
-            if isinstance(result, ArchiveError):
-                errors.append(result)
-            else:
-                prepared.append(result)
-        words.update(_learn_names(prepared))
-        for item, tokens in zip(prepared, _parallel(_analyze, prepared), strict=True):
-            tally["updated" if item.article.source in known else "added"] += 1
-            warnings.extend(f"{item.article.source}: {w}" for w in item.article.warnings)
-            _store(content, search, item, tokens)
-        done += len(batch)
-        if progress:
-            progress(done, len(files))
+        return todo
+
+    batches = list(_batches(files, BATCH_FILES))
+    with _pool(len(files)) as parser:
+        for batch, results in zip(batches, _parsed((changed(b) for b in batches), parser), strict=True):
+            prepared = []
+            for result in results:
+                if isinstance(result, ArchiveError):
+                    errors.append(result)
+                else:
+                    prepared.append(result)
+            words.update(_learn_names(prepared))
+            for item, tokens in zip(prepared, _parallel(_analyze, prepared), strict=True):
+                tally["updated" if item.article.source in known else "added"] += 1
+                warnings.extend(f"{item.article.source}: {w}" for w in item.article.warnings)
+                _store(content, search, item, tokens)
+            done += len(batch)
+            if progress:
+                progress(done, len(files))
     removed = [(source, aid) for source, (aid, _) in known.items() if source not in seen]
     for _, aid in removed:
         content.delete(aid)
@@ -187,9 +197,35 @@ def _analyze(prepared: Prepared) -> list[dict[str, list[str]]]:
     ]
 
 
+def _pool(files: int) -> ProcessPoolExecutor | nullcontext[None]:
+    """Worker processes for parsing, unless there is too little to parse to pay for them."""
+    if files < SMALL:
+        return nullcontext()
+    return ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("fork"))
+
+
+def _parsed(
+    batches: Iterator[list[tuple[Path, Path, str]]], pool: ProcessPoolExecutor | None
+) -> Iterator[list[Prepared | ArchiveError]]:
+    """Each batch parsed, the next one already parsing while the caller analyzes and stores this one.
+
+    Parsing needs none of the words jieba learns, so one pool serves every batch; the
+    cores stay busy while the main process writes SQLite and tantivy.
+    """
+    ahead = None
+    for todo in batches:
+        # Executor.map submits every task at once: the batch runs while the previous one is yielded.
+        submitted = pool.map(_prepare_star, todo, chunksize=16) if pool else map(_prepare_star, todo)
+        if ahead is not None:
+            yield list(ahead)
+        ahead = submitted
+    if ahead is not None:
+        yield list(ahead)
+
+
 def _parallel(work: Callable[[T], R], items: list[T]) -> list[R]:
     """Map over both cores; forked workers inherit the words jieba has learnt so far."""
-    if len(items) < 50:
+    if len(items) < SMALL:
         return [work(item) for item in items]
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("fork")) as pool:
         return list(pool.map(work, items, chunksize=16))
