@@ -110,16 +110,16 @@ def _addressed(message: Message, username: str, bot_id: int) -> str | None:
     if replied and replied.from_user and replied.from_user.id == bot_id:
         return text
     mention = f"@{username}".lower()
-    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+    for value in message.parse_entities([MessageEntity.MENTION]).values():
         if value.lower() == mention:
-            return (text[: entity.offset] + text[entity.offset + entity.length :]).strip()
+            return text.replace(value, " ", 1).strip()
     return None
 
 
-def _command_for_us(message: Message, username: str) -> bool:
-    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
-    target = command.partition("@")[2]
-    return command.startswith("/") and (not target or target.lower() == username.lower())
+def _command_for_us(text: str, username: str) -> bool:
+    """Is `text` (starting with /) a command without a bot name, or with ours?"""
+    target = text.split(maxsplit=1)[0].partition("@")[2]
+    return not target or target.lower() == username.lower()
 
 
 class ArchiveBot:
@@ -160,7 +160,7 @@ class ArchiveBot:
         if message.chat.type == ChatType.PRIVATE:
             return True
         if message.text and message.text.startswith("/"):
-            return _command_for_us(message, username)
+            return _command_for_us(message.text, username)
         return _addressed(message, username, bot_id) is not None
 
     async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
