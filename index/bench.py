@@ -41,6 +41,7 @@ VOCABULARY = 30_000
 PASSAGES_PER_ARTICLE = 8
 WORDS_PER_PASSAGE = (18, 40)
 BM25_LIMIT = 100_000
+UPDATE_ARTICLES = 1000  # added to the built index, to time an incremental update
 K1, B = 1.2, 0.75  # tantivy's BM25 constants, given to rank-bm25 too
 FIRST_DAY, LAST_DAY = date(1946, 5, 15), date(2003, 12, 31)
 _ZH_UNITS = (("元", "yuan"), ("吨", "tons"), ("人", "people"), ("公斤", "kilograms"))
@@ -76,6 +77,7 @@ def run(passages: int, queries: int) -> dict:
         }
         result.update(serve_in_subprocess(index_dir, questions))
         result.update(compare_with_rank_bm25(index_dir, questions))
+        result.update(update_with_new_articles(archive, index_dir, max(1, min(UPDATE_ARTICLES, report.articles // 10))))
         result["machine"] = machine()
         return result
 
@@ -90,6 +92,7 @@ def summary(result: dict) -> str:
         f"cold start        {result['cold_start_s']} s (open + first answer, fresh process)",
         f"ask               p50 {result['ask_p50_ms']} ms, p99 {result['ask_p99_ms']} ms",
         f"search alone      p50 {result['search_p50_ms']} ms",
+        f"update            {result['update_s']} s to add {result['update_articles']:,} articles",
     ]
     if result.get("rank_bm25_p50_ms") is None:
         lines.append(f"rank-bm25         skipped above {BM25_LIMIT:,} passages")
@@ -137,8 +140,8 @@ def _english_words() -> Iterator[str]:
 class Writer:
     """Draws articles from one seeded generator, so a size always gives the same archive."""
 
-    def __init__(self, words: list[Word]) -> None:
-        self.random = random.Random(SEED)
+    def __init__(self, words: list[Word], seed: int = SEED) -> None:
+        self.random = random.Random(seed)
         self.words = words
         self.weights = list(_cumulative(1 / (rank + 1) for rank in range(len(words))))
         self.days = (LAST_DAY - FIRST_DAY).days
@@ -197,6 +200,20 @@ def write_archive(folder: Path, passages: int, queries: int) -> list[Question]:
         sources.extend(w for i, w in enumerate(words, start=first) if i in chosen)
         number += 1
     return [_question(words, i % 2 == 0, random.Random(SEED + i)) for i, words in enumerate(sources)]
+
+
+def update_with_new_articles(archive: Path, index_dir: Path, articles: int) -> dict:
+    """Add articles to the archive and time the ingest that brings the index up to date."""
+    writer = Writer(vocabulary(), seed=SEED + 2)
+    for number in range(articles):
+        path, body, _ = writer.article(10**7 + number, PASSAGES_PER_ARTICLE)  # numbers no first build uses
+        target = archive / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+    started = time.perf_counter()
+    report = store.ingest(archive, index_dir)
+    assert report.added == articles, report
+    return {"update_articles": articles, "update_s": round(time.perf_counter() - started, 2)}
 
 
 def _question(words: list[Word], chinese: bool, draw: random.Random) -> Question:
