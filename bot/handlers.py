@@ -43,6 +43,7 @@ from bot import render
 from bot.flood import FloodGate, Verdict
 from bot.i18n import t, ui_lang
 from bot.worker import EngineWorker
+from index.engine import MAX_QUESTION, clean
 from index.model import Answer
 
 log = logging.getLogger(__name__)
@@ -180,18 +181,14 @@ class ArchiveBot:
     # -- questions -----------------------------------------------------------
 
     async def _ask(self, question: str, lang: str | None, skip: int) -> Answer:
-        """The answer in `lang`; when that finds nothing (the engine searches the passages of
-        the answer's language, so an English question with /lang zh would), in the question's."""
-        answer = await self.engine.run(lambda e: e.ask(question, lang=lang, skip=skip), ASK_TIMEOUT)
-        if answer.found or lang is None:
-            return answer
-        return await self.engine.run(lambda e: e.ask(question, lang=None, skip=skip), ASK_TIMEOUT)
+        """The answer in `lang` (the user's /lang), else in the question's language."""
+        return await self.engine.run(lambda e: e.ask(question, lang=lang, skip=skip), ASK_TIMEOUT)
 
     async def answer(self, message: Message, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         """Answers `text` as a question, replying to `message` (quoted outside private chats)."""
         quote = message.chat.type != ChatType.PRIVATE
         ui = ui_lang(_pref(context), message.from_user.language_code if message.from_user else None)
-        question, cut = render.clean_input(text)
+        question, cut = clean(text)
         if not question:
             await message.reply_text(t("empty", ui), do_quote=quote)
             return
@@ -199,7 +196,7 @@ class ArchiveBot:
         qid = _remember(context, question)
         parts = render.split_html(render.answer_html(answer))
         if cut:
-            parts.insert(0, render.escape(t("cut", answer.lang, limit=render.INPUT_LIMIT)))
+            parts.insert(0, render.escape(t("cut", answer.lang, limit=MAX_QUESTION)))
         markup = keyboard(answer, qid, 0)
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
@@ -340,7 +337,7 @@ class ArchiveBot:
         if query is None:
             return
         lang = ui_lang(_pref(context), query.from_user.language_code)
-        text, _ = render.clean_input(query.query, 256)
+        text, _ = clean(query.query, 256)
         if not text:
             hint = InlineQueryResultsButton(text=t("inline_hint", lang), start_parameter="help")
             await query.answer([], button=hint, cache_time=300, is_personal=True)

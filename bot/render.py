@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 
 from bot.i18n import t
 from index import figures as figure_text
 from index.answer import citation, passage_text
 from index.model import Answer, Article, Figure, FigureHit, Passage
+from index.text import analyze_en, analyze_zh, detect_lang
 
 MESSAGE_LIMIT = 4096
-INPUT_LIMIT = 500  # longer questions are cut: no archive question needs more
 TITLE_LIMIT = 100
 DESCRIPTION_LIMIT = 200
 
-_EN_STOPWORDS = frozenset(
-    "what was were the how much many this that these those with and for are did does which who whom "
-    "when where why from into has have had its their there about than then they them been being".split()
-)
-_ZH_STOPWORDS = frozenset({"多少", "什么", "哪些", "哪个", "怎么", "如何", "为何", "是否", "有没有", "几个"})
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}")
 _TOKEN = re.compile(r"<[^<>]*>|&#?\w+;|[^<&]+|[<&]")
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)")
@@ -38,48 +31,18 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def clean_input(text: str, limit: int = INPUT_LIMIT) -> tuple[str, bool]:
-    """User text made safe to process and echo: no control characters or lone
-    surrogates, white space collapsed, at most `limit` characters. Returns
-    (text, whether it was cut)."""
-    kept = "".join(
-        " " if ch in "\n\r\t" else ch
-        for ch in text
-        if not 0xD800 <= ord(ch) <= 0xDFFF and (ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
-    )
-    collapsed = " ".join(kept.split())
-    return collapsed[:limit], len(collapsed) > limit
-
-
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it (UTF-16 code units)."""
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _question_spans(text: str, question: str) -> list[tuple[int, int]]:
-    """Where the question's words occur in `text`: English words by a crude stem,
-    Chinese by the longest runs (2-8 characters) shared with the question."""
-    spans: list[tuple[int, int]] = []
-    stems = {
-        w.lower().removesuffix("'s")[: max(4, len(w) - 2)]
-        for w in _WORD.findall(question)
-        if w.lower() not in _EN_STOPWORDS
-    }
-    for match in _WORD.finditer(text):
-        if any(match.group().lower().startswith(stem) for stem in stems):
-            spans.append(match.span())
-    han = "".join(_HAN.findall(question))
-    i = 0
-    while han and i < len(text):
-        for size in range(8, 1, -1):
-            piece = text[i : i + size]
-            if len(piece) == size and piece in han and _HAN.fullmatch(piece) and piece not in _ZH_STOPWORDS:
-                spans.append((i, i + size))
-                i += size
-                break
-        else:
-            i += 1
-    return spans
+    """Where the question's words occur in `text`, read by the analyzers that searched for them."""
+    if detect_lang(question) == "zh":
+        words = {w for w in analyze_zh(question) if len(w) > 1}
+        return [m.span() for w in words for m in re.finditer(re.escape(w), text)]
+    terms = set(analyze_en(question))
+    return [m.span() for m in _WORD.finditer(text) if terms.intersection(analyze_en(m.group()))]
 
 
 def _marked(text: str, question: str, figures: list[str]) -> str:
@@ -87,7 +50,7 @@ def _marked(text: str, question: str, figures: list[str]) -> str:
     spans = [(m.start(), m.end(), "b") for f in figures if f for m in re.finditer(re.escape(f), text)]
     spans += [(a, b, "u") for a, b in _question_spans(text, question)]
     out, pos = [], 0
-    for start, end, tag in sorted(spans):
+    for start, end, tag in sorted(spans, key=lambda span: (span[0], -span[1])):  # longest first
         if start < pos:
             continue  # overlaps a span already marked: the earlier one wins
         out.append(f"{escape(text[pos:start])}<{tag}>{escape(text[start:end])}</{tag}>")

@@ -348,8 +348,8 @@ def warnings(figure: Figure | None, hit: Hit, lang: str) -> tuple[str, ...]:
     return tuple(w for f in shown if (w := figs.warning(f)))
 
 
-def compose(question: Question, hit: Hit, figure: Figure | None, alternatives: tuple[Hit, ...]) -> Answer:
-    lang = question.lang
+def compose(question: Question, hit: Hit, figure: Figure | None, alternatives: tuple[Hit, ...], lang: str) -> Answer:
+    """The reply in `lang`, which may differ from the question's (a user's /lang setting)."""
     shown = figure_text(figure, lang) if figure else ""
     notes = warnings(figure, hit, lang)
     parts = [shown, passage_text(hit, lang), ("——" if lang == "zh" else "— ") + citation(hit.article, lang)]

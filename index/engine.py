@@ -31,10 +31,10 @@ class Stats:
     version: int
 
 
-def clean(question: str) -> str:
-    """Printable text, one line, at most MAX_QUESTION characters."""
-    question = unicodedata.normalize("NFC", _CONTROL.sub(" ", question))
-    return " ".join(question.split())[:MAX_QUESTION]
+def clean(question: str, limit: int = MAX_QUESTION) -> tuple[str, bool]:
+    """Printable text on one line, at most `limit` characters; and whether it was cut."""
+    question = " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", question)).split())
+    return question[:limit], len(question) > limit
 
 
 class Engine:
@@ -59,23 +59,19 @@ class Engine:
         return cls(store.current(index_dir))
 
     def ask(self, question: str, lang: str | None = None, skip: int = 0) -> Answer:
-        cut = len(question) > MAX_QUESTION
-        question = clean(question)
-        lang = lang or text.detect_lang(question)
-        result = self._answer(question, lang, skip)
-        return replace(result, text=f"{result.text}\n\n{answer.CUT_NOTE[lang]}") if cut else result
+        """Answer in `lang` (default: the question's language); `skip`: the next-best results."""
+        question, cut = clean(question)
+        reply = lang or text.detect_lang(question)
+        result = self._answer(self._read(question, text.detect_lang(question, default=reply)), reply, skip)
+        return replace(result, text=f"{result.text}\n\n{answer.CUT_NOTE[reply]}") if cut else result
 
-    def _answer(self, question: str, lang: str, skip: int) -> Answer:
-        asked = self._read(question, lang)
-        hits = self._retrieve(asked)
-        if not hits:
-            return answer.not_found(question, lang)
-        ranked = self._rank(asked, hits)
+    def _answer(self, asked: answer.Question, reply: str, skip: int) -> Answer:
+        ranked = self._rank(asked, self._retrieve(asked))
         if skip >= len(ranked):
-            return answer.not_found(question, lang)
+            return answer.not_found(asked.text, reply)
         hit, choice = ranked[skip]
         others = tuple(h for h, _ in ranked if h is not hit)[:3]
-        return answer.compose(asked, hit, choice.figure if choice else None, others)
+        return answer.compose(asked, hit, choice.figure if choice else None, others, reply)
 
     def _retrieve(self, asked: answer.Question) -> list[Hit]:
         """Passages of the question's language holding enough of what it asks."""
@@ -98,10 +94,11 @@ class Engine:
 
     def _rank(self, asked: answer.Question, hits: list[Hit]) -> list[tuple[Hit, answer.Choice | None]]:
         """Best passage first; for a figure question, passages with a fitting figure lead."""
-        ranked = [(hit, answer.best_figure(asked, hit) if answer.wants_figure(asked) else None) for hit in hits]
-        top = hits[0].score
-        if answer.wants_figure(asked):
-            ranked.sort(key=lambda pair: (pair[1] is None or pair[0].score < 0.6 * top, -pair[0].score))
+        if not answer.wants_figure(asked):
+            return [(hit, None) for hit in hits]
+        ranked = [(hit, answer.best_figure(asked, hit)) for hit in hits]
+        top = hits[0].score if hits else 0.0
+        ranked.sort(key=lambda pair: (pair[1] is None or pair[0].score < 0.6 * top, -pair[0].score))
         return ranked
 
     def _read(self, question: str, lang: str) -> answer.Question:
@@ -125,7 +122,7 @@ class Engine:
 
     def figures(self, query: str, limit: int = 50, offset: int = 0) -> list[FigureHit]:
         """Figures of the passages that match, best first, for inline lookups."""
-        query = clean(query)
+        query, _ = clean(query)
         asked = self._read(query, text.detect_lang(query))
         found: list[FigureHit] = []
         for hit in self._retrieve(asked):

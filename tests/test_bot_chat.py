@@ -149,8 +149,8 @@ async def test_language_choice_is_remembered_across_restarts(
     async with running(emulator, index_dir, state):
         assert "私聊" in (await ask(emulator, USER, "/help"))["text"]
         assert "94项" in (await ask(emulator, USER, "黑龙江对苏经济技术合作合同累计多少项？"))["text"]
-        english = await ask(emulator, USER, TRADE_1987)  # found only in English: answered in English
-        assert "34.227 million Swiss francs" in english["text"]
+        english = await ask(emulator, USER, TRADE_1987)  # an English question, answered in the chosen Chinese
+        assert "3422.7万瑞士法郎" in english["text"]
         assert "Usage" not in (await ask(emulator, USER, "/lang klingon"))["text"]  # the usage, in Chinese
         assert "language of each question" in (await ask(emulator, USER, "/lang auto"))["text"]
         assert "Send a question" in (await ask(emulator, USER, "/help"))["text"]

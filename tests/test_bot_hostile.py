@@ -46,7 +46,7 @@ async def test_every_hostile_message_gets_one_polite_reply(bot: Emulator) -> Non
     assert not bot.errors(), bot.errors()
     texts = [m["text"] for m in bot.sent_to(USER["id"])]
     assert not [t for t in texts if "went wrong" in t]
-    assert any("first 500 characters" in t for t in texts)  # the 10,000 characters were cut, with a note
+    assert any("first 1000 characters" in t for t in texts)  # the 10,000 characters were cut, with a note
 
 
 async def test_two_chats_at_once_each_get_their_own_answer(bot: Emulator) -> None:

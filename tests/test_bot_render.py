@@ -9,7 +9,8 @@ import pytest
 from emulator import ApiError, check_text, parse_html
 
 from bot.app import TokenFilter
-from bot.render import clean_input, escape, split_html, utf16_len
+from bot.render import escape, split_html, utf16_len
+from index.engine import clean
 
 
 def test_the_emulator_rejects_what_telegram_rejects() -> None:
@@ -32,10 +33,10 @@ def test_escaped_text_always_parses_back_to_itself(hostile: str) -> None:
     assert parse_html(escape(hostile)) == hostile
 
 
-def test_clean_input_removes_control_characters_and_lone_surrogates_and_cuts() -> None:
-    assert clean_input("a\x00b\x1b[31m \ud800c\u202e\n d") == ("ab[31m c\u202e d", False)
-    text, cut = clean_input("word " * 300)
-    assert cut and len(text) == 500
+def test_clean_removes_control_characters_and_lone_surrogates_and_cuts() -> None:
+    assert clean("a\x00b\x1b[31m \ud800c\u202e\n d") == ("a b [31m c d", False)
+    text, cut = clean("word " * 300)
+    assert cut and len(text) == 1000
 
 
 def _long_html(paragraphs: int) -> str:
