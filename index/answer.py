@@ -36,7 +36,9 @@ _KINDS_EN = (
     ("share", r"\b(share|percent(age)?|per cent|proportion|ratio|rate|how fast)\b|%"),
     ("duration", r"\bhow (many|long) (years|months|days)\b|\bhow long\b|\bfor how many years\b"),
     ("date", r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bin what year\b"),
-    ("amount", r"\bhow much\b|\bvalue\b|\bworth\b|\bamount\b|\bvolume\b|\btotal\b|\bcost\b|\binvest"),
+    ("money", r"\bvalue\b|\bworth\b|\bcost\b|\binvest|\bcapital\b|\bfund|\bmoney\b|\bspen[dt]\b|\bpaid\b|"
+              r"\bpay\b|\byuan\b|\bdollars?\b|\byen\b|\bfrancs?\b|\brubles?\b|\bincome\b|\brevenue\b|\bprofit"),
+    ("amount", r"\bhow much\b|\bamount\b|\bvolume\b|\btotal\b|\boutput\b"),
     ("count", r"\bhow many\b|\bnumber of\b|\bcount\b"),
     ("which", r"^\s*(which|where|who|whom|what (city|cities|province|port|ports|country|countries)|name)\b"),
     ("which", r"^\s*(is|are|was|were|has|have|had|did|does|do|will|can)\b"),
@@ -45,18 +47,21 @@ _KINDS_ZH = (
     ("share", r"百分之|比重|比例|占.{0,6}(多少|几)|%|成$"),
     ("duration", r"多少年|几年|多久|多长时间|多少个月|几个月"),
     ("date", r"哪一年|哪年|何时|什么时候|哪一天|哪个月|几月|何年"),
-    ("amount", r"多少钱|金额|总额|贸易额|价值|投资|产值|收入|多少元|资金"),
+    ("money", r"多少钱|金额|总额|贸易额|价值|投资|产值|收入|多少元|资金|花了|费用|外资|利润|创汇"),
     ("count", r"(多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|台|辆|艘|处|户|件|届)"),
+    ("amount", r"多少|产量|总量"),
     ("which", r"哪些|哪里|哪儿|哪个|谁|什么|吗|是否|有没有"),
 )
 _FITS = {
-    "amount": lambda unit: 3.0 if _is_money(unit) else -2.0 if unit in ("date", "%") else -1.0,
+    "money": lambda unit: 3.0 if _is_money(unit) else -2.0,
+    "amount": lambda unit: 2.0 if _is_money(unit) or unit in _QUANTITIES else -2.0,
     "count": lambda unit: 2.0 if unit in ("people", "items", "count", "") else -2.0 if unit == "date" else -1.0,
     "share": lambda unit: 4.0 if unit == "%" else -2.0,
     "duration": lambda unit: 4.0 if unit == "year" else -2.0 if unit == "date" else -1.0,
     "date": lambda unit: 4.0 if unit == "date" else -1.0,
     "any": lambda unit: -1.0 if unit in ("date", "") else 0.0,
 }
+_QUANTITIES = ("tons", "kg", "km", "kWh", "people", "items", "count")  # "how much grain" asks for tons
 _EN_UNIT_WORDS = {
     "people": r"\b(people|persons?|labou?rers?|workers?|residents?|visitors?|tourists?|students?|staff)\b",
     "tons": r"\btons?\b|\btonnes?\b",
@@ -242,7 +247,7 @@ def _unit_fit(question: Question, mention: Figure) -> float:
     if question.measure and mention.lang == "zh":
         return 2.0 if question.measure in mention.text else -0.5
     if question.unit_hint:
-        return 2.0 if mention.unit == question.unit_hint else 0.0
+        return 2.0 if mention.unit == question.unit_hint else -3.0
     return 0.0
 
 
