@@ -86,7 +86,8 @@ def test_lang_override_answers_in_the_asked_language(engine: Engine) -> None:
 def test_question_reading() -> None:
     assert detect_lang("边境贸易") == "zh" and detect_lang("border trade") == "en"
     assert detect_lang("1987", default="zh") == "zh"
-    assert read_question("How much was invested in 1988?", "en").kind == "amount"
+    assert read_question("How much was invested in 1988?", "en").kind == "money"
+    assert read_question("How much grain was bought?", "en").kind == "amount"
     assert read_question("What share of the total?", "en").kind == "share"
     assert read_question("For how many years was it suspended?", "en").kind == "duration"
     assert read_question("How many laborers went?", "en").unit_hint == "people"
