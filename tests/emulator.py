@@ -15,7 +15,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -154,6 +154,7 @@ class Call:
     params: dict[str, Any]
     result: Any = None
     error: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when the request reached the emulator
 
 
 class Emulator:
