@@ -86,6 +86,7 @@ _SENTENCE_ZH = re.compile(r"[。！？；]")
 _CLAUSE_EN = re.compile(r"[,;:](?=\s)|[.!?](?=\s|$)")
 _SENTENCE_EN = re.compile(r"[.!?;](?=\s|$)")
 _PAGE = re.compile(r"\bpage\s+(\d{1,3})\b|第\s*(\d{1,3})\s*版", re.IGNORECASE)
+_BASE = re.compile(r"(?:\bover|\bthan|\bcompared with|\bfrom|比|较|同比)\s*(?:the\s+)?(?:same period of\s+)?$")
 _FROM = re.compile(r"[由从]|\bfrom\b")
 _ZH_MEASURE = re.compile(r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|公里|元)")
 
@@ -153,10 +154,7 @@ def answerable(question: Question, passage_tokens: set[str], passage: str, day: 
         return False
     if not question.years:
         return True
-    folded = text.fold(passage)
-    relative = _RELATIVE_ZH if question.lang == "zh" else _RELATIVE_EN
-    said = {int(y) for y in _YEAR.findall(folded)} | {day.year + o for w, o in relative.items() if w in folded}
-    return bool(question.years & (said | {day.year}))
+    return bool(question.years & (_years(passage, question.lang, day, with_bases=True) | {day.year}))
 
 
 def _mentions_name(name: str, tokens: set[str]) -> bool:
@@ -177,8 +175,10 @@ def best_figure(question: Question, hit: Hit) -> Choice | None:
     lang = question.lang if getattr(hit.passage, question.lang) else _other(question.lang)
     passage_text = getattr(hit.passage, lang)
     mentions = _mentions(hit, lang)
+    title = hit.article.title_zh if question.lang == "zh" else hit.article.title_en
+    words = _weighted(question, set(text.analyze(title, question.lang)))
     choices = [
-        Choice(resolved, _score(question, mention, mentions, passage_text, hit.article.date))
+        Choice(resolved, _score(question, words, mention, mentions, passage_text, hit.article.date))
         for mention, resolved in mentions
     ]
     return max((c for c in choices if c.score > 0 and _fits(question, c.figure)), key=lambda c: c.score, default=None)
@@ -210,7 +210,12 @@ def _counterpart(english: Figure, checked: tuple[Figure, ...]) -> Figure:
 
 
 def _score(
-    question: Question, mention: Figure, mentions: list[tuple[Figure, Figure]], passage: str, day: date
+    question: Question,
+    words: dict[str, float],
+    mention: Figure,
+    mentions: list[tuple[Figure, Figure]],
+    passage: str,
+    day: date,
 ) -> float:
     """Words of the question near the figure, the fit of its unit, and of its year."""
     start, end = mention.span
@@ -220,7 +225,6 @@ def _score(
     clause_break, sentence_break = (_CLAUSE_ZH, _SENTENCE_ZH) if mention.lang == "zh" else (_CLAUSE_EN, _SENTENCE_EN)
     clause = _bounds(passage, start, end, clause_break)
     sentence = _bounds(passage, start, end, sentence_break)
-    words = _weighted(question)
     near_before = _overlap(passage[max(before, clause[0]) : start], words, question.lang)
     near_after = _overlap(passage[end : min(after, clause[1])], words, question.lang)
     in_clause = _overlap(passage[clause[0] : clause[1]], words, question.lang)
@@ -255,16 +259,23 @@ def _year_fit(question: Question, mention: Figure, sentence: str, day: date) -> 
     asked = set(question.years) | {day.year + offset for offset in question.relative_years}
     if not asked:
         return 0.0
-    folded = text.fold(sentence)
-    relative = _RELATIVE_ZH if mention.lang == "zh" else _RELATIVE_EN
-    said = {int(y) for y in _YEAR.findall(folded)} | {day.year + o for w, o in relative.items() if w in folded}
-    if mention.year is not None:
+    said = _years(sentence, mention.lang, day, with_bases=False)
+    if mention.year is not None and mention.lang == "zh":  # Chinese puts a figure's time before it
         said.add(mention.year)
     if mention.unit == "date":
         said.discard(int(mention.value) // 100 if mention.value > 9999 else int(mention.value))
     if not said:
         return 0.0
     return 3.0 if asked & said else -6.0  # a figure of another year is the wrong answer
+
+
+def _years(passage: str, lang: str, day: date, with_bases: bool) -> set[int]:
+    """The years a text speaks of; without the bases of comparisons (比去年, "over last year") if asked."""
+    folded = text.fold(passage)
+    relative = _RELATIVE_ZH if lang == "zh" else _RELATIVE_EN
+    found = [(m.start(), int(m.group())) for m in _YEAR.finditer(folded)]
+    found += [(m.start(), day.year + o) for w, o in relative.items() for m in re.finditer(w, folded)]
+    return {year for at, year in found if with_bases or not _BASE.search(folded[max(0, at - 30) : at])}
 
 
 def _bounds(passage: str, start: int, end: int, breaks: re.Pattern[str]) -> tuple[int, int]:
@@ -285,9 +296,13 @@ def _maximal(tokens: tuple[str, ...]) -> set[str]:
     return {t for t in unique if not any(t != other and t in other for other in unique)}
 
 
-def _weighted(question: Question) -> dict[str, float]:
-    """The question's whole words, each weighted by its rarity relative to the others (mean 1)."""
+def _weighted(question: Question, topic: set[str]) -> dict[str, float]:
+    """The question's whole words, each weighted by its rarity relative to the others (mean 1).
+
+    Words of the article's title (`topic`) found the article; the others tell its figures apart.
+    """
     words = _maximal(question.tokens)
+    words = words - topic or words
     if question.lang == "zh":
         words = {w for w in words if len(w) > 1 or w.isdigit()}  # a lone character matches anywhere
     weights = {w: question.weights.get(w, 1.0) for w in words}
