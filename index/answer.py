@@ -86,7 +86,7 @@ _SENTENCE_ZH = re.compile(r"[。！？；]")
 _CLAUSE_EN = re.compile(r"[,;:](?=\s)|[.!?](?=\s|$)")
 _SENTENCE_EN = re.compile(r"[.!?;](?=\s|$)")
 _PAGE = re.compile(r"\bpage\s+(\d{1,3})\b|第\s*(\d{1,3})\s*版", re.IGNORECASE)
-_BASE = re.compile(r"(?:\bover|\bthan|\bcompared with|\bfrom|比|较|同比)\s*(?:the\s+)?(?:same period of\s+)?$")
+_BASE = re.compile(r"(?:\bover|\bthan|\bcompared with|\bfrom|比|较|同比)\s*(?:the\s+)?(?:same period(?: of)?\s+)?$")
 _FROM = re.compile(r"[由从]|\bfrom\b")
 _ZH_MEASURE = re.compile(r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|公里|元)")
 

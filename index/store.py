@@ -33,7 +33,7 @@ from index.content import Content, day_number, doc_number
 from index.model import Article, Passage
 from index.search import TextIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # bump when analyzers or layout change: older indexes must be re-ingested
 BATCH_FILES = 2000
 SMALL = 50  # fewer items than this are handled in the main process: forking would cost more
 Progress = Callable[[int, int], None]

@@ -39,14 +39,23 @@ ZH_STOPWORDS = frozenset(
     我们 你 你们 他 他们 它 多 少 年 月 日 号 达 共 总共 一共""".split()
 )
 
-# Irregular forms the stemmer leaves apart, and names the translation spells two ways.
-EN_SAME = {
-    "began": "begin", "begun": "begin", "grew": "grow", "grown": "grow", "rose": "rise", "risen": "rise",
-    "fell": "fall", "fallen": "fall", "built": "build", "sent": "send", "made": "make", "spent": "spend",
-    "sold": "sell", "bought": "buy", "won": "win", "took": "take", "taken": "take", "gave": "give",
-    "given": "give", "went": "go", "gone": "go", "came": "come", "held": "hold", "met": "meet",
-    "ussr": "soviet", "labour": "labor", "labourers": "laborers", "tonnes": "tons", "tonne": "ton",
-}
+# Irregular forms the stemmer leaves apart, names spelt two ways, and the words a reader and a
+# translator use for one thing (visitors / tourists): each group folds to its first word.
+_EN_GROUPS = (
+    "begin began begun", "grow grew grown", "rise rose risen", "fall fell fallen", "build built",
+    "send sent", "make made", "spend spent", "sell sold", "buy bought purchase purchased", "win won",
+    "take took taken", "give gave given", "go went gone", "come came", "hold held", "meet met",
+    "soviet ussr", "labor labour", "tons tonnes", "ton tonne", "tourists visitors arrivals",
+    "tourist visitor arrival", "enterprises firms companies", "enterprise firm company",
+    "workers laborers labourers employees", "worker laborer labourer employee",
+    "build construct constructed", "output production",
+)
+_ZH_GROUPS = (
+    "游客 旅游者 客人 旅客 游人", "职工 工人 员工 建设者 施工人员", "在校 在读", "海外 境外",
+    "建设 修建 兴建 建造", "参加 参与", "外资 外商投资", "增长 增加", "产量 产出",
+)
+EN_SAME = {word: group.split()[0] for group in _EN_GROUPS for word in group.split()[1:]}
+ZH_SAME = {word: group.split()[0] for group in _ZH_GROUPS for word in group.split()[1:]}
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 jieba.setLogLevel(logging.WARNING)
@@ -87,7 +96,7 @@ def analyze_zh(text: str) -> list[str]:
         if word in _MAGNITUDES and _ZH_NUMBER.fullmatch(previous):
             tokens.append(previous + word)
         elif word and word not in ZH_STOPWORDS and _is_content(word) and not _ASKING.match(word):
-            tokens.append(word)
+            tokens.append(ZH_SAME.get(word, word))
         previous = word
     return tokens
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import SAMPLE
 
 from index.engine import Engine
-from index.store import IndexUnavailable, current, ingest
+from index.store import FORMAT_VERSION, IndexUnavailable, current, ingest
 
 REFERENCE = "1989-08-29_p4_south-connect-north-open.txt"
 
@@ -91,7 +91,7 @@ def test_missing_or_damaged_index_says_to_ingest(tmp_path: Path) -> None:
     (generation / "manifest.json").write_text("not json")
     with pytest.raises(IndexUnavailable, match="damaged"):
         Engine.open(index_dir)
-    (generation / "manifest.json").write_text('{"format": 1}')
+    (generation / "manifest.json").write_text(json.dumps({"format": FORMAT_VERSION}))
     shutil.rmtree(generation / "tantivy")
     (generation / "content.sqlite").write_bytes(b"garbage" * 100)
     with pytest.raises(IndexUnavailable, match="damaged"):
