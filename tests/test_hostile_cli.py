@@ -81,6 +81,13 @@ def test_batch_json_answers_each_hostile_line_once_in_order(sample_index: Path) 
     assert all(a["answer"].startswith(NOT_FOUND["en"]) for a in answers[:-1])
 
 
+def test_single_question_arguments_are_answered(sample_index: Path) -> None:
+    for text in [line for line in HOSTILE[:-1] if "\x00" not in line]:  # argv cannot carry NUL
+        result = run(["ask", "--json", "--index", str(sample_index), "--", text], b"")
+        (answer,) = check_batch(result, 1)
+        assert answer["answer"].startswith(NOT_FOUND["en"])
+
+
 @pytest.mark.parametrize("io_encoding", STDIN_MODES)
 def test_batch_json_survives_invalid_utf8(sample_index: Path, io_encoding: str) -> None:
     stdin = b"\n".join([*RAW, QUESTION.encode()]) + b"\n"
