@@ -122,10 +122,14 @@ def _progress_bar() -> Callable[[int, int], None]:
 
 
 def open_engine(index_dir: Path) -> Engine:
-    """The engine over index_dir; the default index is built from the sample archive on first use."""
-    if index_dir == DEFAULT_INDEX and not (index_dir / "CURRENT").exists():
-        print(f"archive-bot: building the index from {DEFAULT_ARCHIVE} ...", file=sys.stderr)
-        ingest(DEFAULT_ARCHIVE, index_dir)
+    """The engine over index_dir; the default index is (re)built from the sample archive when unusable."""
+    try:
+        return Engine.open(index_dir)
+    except IndexUnavailable:
+        if index_dir != DEFAULT_INDEX:
+            raise
+    print(f"archive-bot: building the index from {DEFAULT_ARCHIVE} ...", file=sys.stderr)
+    ingest(DEFAULT_ARCHIVE, index_dir, rebuild=True)
     return Engine.open(index_dir)
 
 

@@ -59,7 +59,7 @@ _FITS = {
     "share": lambda unit: 4.0 if unit == "%" else -2.0,
     "duration": lambda unit: 4.0 if unit == "year" else -2.0 if unit == "date" else -1.0,
     "date": lambda unit: 4.0 if unit == "date" else -1.0,
-    "any": lambda unit: -1.0 if unit in ("date", "") else 0.0,
+    "any": lambda unit: 1.0 if _is_money(unit) else -1.0 if unit in ("date", "") else 0.0,  # money is news
 }
 _QUANTITIES = ("tons", "kg", "km", "kWh", "people", "items", "count")  # "how much grain" asks for tons
 _EN_UNIT_WORDS = {
@@ -79,8 +79,8 @@ FRAME_WORDS = frozenset(
     ]
 )
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-_RELATIVE_EN = {"this year": 0, "last year": -1, "next year": 1}
-_RELATIVE_ZH = {"今年": 0, "去年": -1, "明年": 1, "前年": -2}
+_RELATIVE_EN = {"this year": 0, "last year": -1, "next year": 1, r"\bnow\b": 0, r"\bat present\b": 0}
+_RELATIVE_ZH = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "现在": 0, "目前": 0, "现有": 0}
 _CLAUSE_ZH = re.compile(r"[，。；！？：、]")
 _SENTENCE_ZH = re.compile(r"[。！？；]")
 _CLAUSE_EN = re.compile(r"[,;:](?=\s)|[.!?](?=\s|$)")
@@ -125,7 +125,7 @@ def read_question(question: str, lang: str) -> Question:
         unit_hint=hint,
         measure=measure.group(1) if measure else "",
         years=frozenset(int(y) for y in _YEAR.findall(folded)),
-        relative_years=frozenset(offset for word, offset in relative.items() if word in folded),
+        relative_years=frozenset(offset for word, offset in relative.items() if re.search(word, folded)),
         page=int(page.group(1) or page.group(2)) if page else None,
         entities=frozenset(text.entities(question, lang)),
     )
@@ -234,7 +234,7 @@ def _score(
     score = 2.0 * near_before + after_weight * near_after + in_clause + 0.5 * in_sentence
     score += _FITS[question.kind](mention.unit) + _unit_fit(question, mention)
     score -= 3.0 if _is_baseline(passage, start, before, after, clause) else 0.0
-    score += _year_fit(question, mention, passage[sentence[0] : sentence[1]], day)
+    score += _year_fit(question, mention, passage, (clause, sentence), day)
     return score
 
 
@@ -255,27 +255,42 @@ def _unit_fit(question: Question, mention: Figure) -> float:
     return 0.0
 
 
-def _year_fit(question: Question, mention: Figure, sentence: str, day: date) -> float:
+def _year_fit(
+    question: Question, mention: Figure, passage: str, spans: tuple[tuple[int, int], tuple[int, int]], day: date
+) -> float:
+    """+3 when the figure speaks of the year asked, -6 when of another: the wrong year is a wrong answer.
+
+    A figure's year is the nearest time word in its clause, else the last one before it in its
+    sentence, else the first after it ("In 1987, the volume reached X, doubling the 1983 figure").
+    """
     asked = set(question.years) | {day.year + offset for offset in question.relative_years}
-    if not asked:
+    clause, sentence = spans
+    start, end = mention.span
+    said = [
+        (at, year)
+        for at, year in _dated(passage[sentence[0] : sentence[1]], mention.lang, day, sentence[0])
+        if not (mention.unit == "date" and start <= at < end)
+    ]
+    if not asked or not said:
         return 0.0
-    said = _years(sentence, mention.lang, day, with_bases=False)
-    if mention.year is not None and mention.lang == "zh":  # Chinese puts a figure's time before it
-        said.add(mention.year)
-    if mention.unit == "date":
-        said.discard(int(mention.value) // 100 if mention.value > 9999 else int(mention.value))
-    if not said:
-        return 0.0
-    return 3.0 if asked & said else -6.0  # a figure of another year is the wrong answer
+    near = [(min(abs(at - end), abs(at - start)), year) for at, year in said if clause[0] <= at < clause[1]]
+    before = [(start - at, year) for at, year in said if at < start]
+    year = min(near or before or [(at - end, y) for at, y in said])[1]
+    return 3.0 if year in asked else -6.0
 
 
 def _years(passage: str, lang: str, day: date, with_bases: bool) -> set[int]:
     """The years a text speaks of; without the bases of comparisons (比去年, "over last year") if asked."""
+    return {year for _, year in _dated(passage, lang, day, 0, with_bases)}
+
+
+def _dated(passage: str, lang: str, day: date, offset: int, with_bases: bool = False) -> list[tuple[int, int]]:
+    """(position, year) of each time word: 1987, 今年, "last year", "now"; comparison bases left out."""
     folded = text.fold(passage)
     relative = _RELATIVE_ZH if lang == "zh" else _RELATIVE_EN
     found = [(m.start(), int(m.group())) for m in _YEAR.finditer(folded)]
     found += [(m.start(), day.year + o) for w, o in relative.items() for m in re.finditer(w, folded)]
-    return {year for at, year in found if with_bases or not _BASE.search(folded[max(0, at - 30) : at])}
+    return [(offset + at, year) for at, year in found if with_bases or not _BASE.search(folded[max(0, at - 30) : at])]
 
 
 def _bounds(passage: str, start: int, end: int, breaks: re.Pattern[str]) -> tuple[int, int]:

@@ -104,10 +104,10 @@ def test_citation_in_both_languages(engine: Engine) -> None:
     assert citation(article, "zh").startswith("《人民日报》1989年8月29日第4版：实施“南联北开”发展战略")
 
 
-def test_batch_mode_answers_every_line_in_order() -> None:
+def test_batch_mode_answers_every_line_in_order(sample_index: Path) -> None:
     lines = ["How many laborers were sent to the Soviet Union?", "", "黑龙江对苏经济技术合作合同累计多少项？",
              "x" * 20_000, "\x00\x1b[31m\u202e", "What is the population of Tokyo?"]
-    result = subprocess.run([*ASK, "data/index"], input="\n".join(lines) + "\n", capture_output=True,
+    result = subprocess.run([*ASK, str(sample_index)], input="\n".join(lines) + "\n", capture_output=True,
                             text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     answers = [json.loads(line) for line in result.stdout.splitlines()]
