@@ -73,6 +73,7 @@ def run(passages: int, queries: int) -> dict:
             "articles": report.articles,
             "ingest_s": round(ingest_s, 2),
             "ingest_passages_per_s": round(report.passages / ingest_s),
+            "ingest_errors": [str(error) for error in report.errors],
             "index_mb": round(_disk_mb(index_dir), 1),
         }
         result.update(serve_in_subprocess(index_dir, questions))
@@ -87,6 +88,7 @@ def summary(result: dict) -> str:
     lines = [
         f"passages          {result['passages']:,} ({result['articles']:,} articles)",
         f"ingest            {result['ingest_s']} s, {result['ingest_passages_per_s']:,} passages/s",
+        *(f"ingest error      {error}" for error in result["ingest_errors"]),
         f"index on disk     {result['index_mb']} MB",
         f"serving RSS       {result['rss_mb']} MB",
         f"cold start        {result['cold_start_s']} s (open + first answer, fresh process)",

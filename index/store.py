@@ -259,7 +259,11 @@ def _prepare(path: Path, archive: Path, digest: str) -> Prepared | ArchiveError:
         return error
     except OSError as error:
         return ArchiveError(path.relative_to(archive).as_posix(), 0, f"cannot read: {error.strerror}")
-    passages = tuple(replace(p, figures=figures.for_passage(p.en, p.zh, article.date)) for p in align(article))
+    try:
+        passages = tuple(replace(p, figures=figures.for_passage(p.en, p.zh, article.date)) for p in align(article))
+    except Exception as error:  # a reader's bug on one file must not stop a million-file ingest
+        reason = f"internal error aligning or reading figures, please report: {type(error).__name__}: {error}"
+        return ArchiveError(article.source, 0, reason)
     return Prepared(article, digest, passages)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import jieba
@@ -12,10 +13,11 @@ import pytest
 import rjieba
 from conftest import SAMPLE
 
-from index import text
+from index import store, text
 from index.archive import iter_archive, parse_file
 from index.bench import Question, compare_with_rank_bm25, write_archive
 from index.engine import Engine
+from index.model import Figure
 from index.store import ingest
 
 KEYS = {
@@ -98,3 +100,24 @@ def test_rjieba_cuts_as_jieba_does_on_the_archive_and_the_bench(
     paragraphs = [text.fold(p) for a in articles for p in (*a.titles_zh, *a.paragraphs_zh, *a.captions_zh)]
     assert len(paragraphs) > 1000 and names
     assert [rjieba.cut_for_search(p) for p in paragraphs] == [list(jieba.cut_for_search(p)) for p in paragraphs]
+
+
+def test_a_reader_failing_on_one_file_is_reported_and_the_rest_ingested(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug met once in a million files (the bench found one) must not stop the ingest."""
+    write_archive(tmp_path / "archive", 40, 4)
+    unlucky = sorted((tmp_path / "archive").rglob("*.txt"))[2]
+    first_words = parse_file(unlucky, tmp_path / "archive").paragraphs_zh[0][:10]
+    real = store.figures.for_passage
+
+    def failing(en: str, zh: str, when: date | None) -> tuple[Figure, ...]:
+        if zh.startswith(first_words):
+            raise AttributeError("'int' object has no attribute 'is_integer'")
+        return real(en, zh, when)
+
+    monkeypatch.setattr(store.figures, "for_passage", failing)
+    report = ingest(tmp_path / "archive", tmp_path / "index")
+    assert report.articles == 4 and report.passages == 32
+    assert [error.path for error in report.errors] == [unlucky.relative_to(tmp_path / "archive").as_posix()]
+    assert "is_integer" in report.errors[0].reason
