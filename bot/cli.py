@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a failure the message explains, 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import signal
 import sys
@@ -24,6 +25,8 @@ DEFAULT_INDEX = Path("data/index")
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `archive-bot ask ... | head` ends quietly
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")  # bad bytes reach clean(), which drops them
     args = _parser().parse_args(argv)
     try:
         return args.run(args)

@@ -62,7 +62,7 @@ class Content:
     """One SQLite database of a generation of the index."""
 
     def __init__(self, path: Path, readonly: bool = False) -> None:
-        uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+        uri = path.resolve().as_uri() + ("?mode=ro" if readonly else "")  # as_uri escapes ? and # in paths
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         if not readonly:
             self.db.executescript(SCHEMA)

@@ -6,6 +6,7 @@ import math
 import re
 import sqlite3
 import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -39,28 +40,55 @@ def clean(question: str, limit: int = MAX_QUESTION) -> tuple[str, bool]:
 
 
 class Engine:
-    """Answers questions over one generation of an index folder."""
+    """Answers questions over the current generation of an index folder, following rebuilds and updates."""
 
-    def __init__(self, generation: Path) -> None:
-        store.load_words(generation)
-        self.manifest = store.manifest(generation)
-        try:
-            self.content = Content(generation / "content.sqlite", readonly=True)
-            self.content.counts()
-            self.search = TextIndex(generation / "tantivy", must_exist=True)
-        except (sqlite3.Error, OSError, ValueError) as error:
-            raise store.IndexUnavailable(
-                f"the index at {generation.parent} is damaged ({error}): run `archive-bot ingest ARCHIVE_DIR "
-                f"--index {generation.parent} --rebuild`"
-            ) from None
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self._open(store.current(index_dir))
 
     @classmethod
     def open(cls, index_dir: Path) -> Engine:
         """Raises store.IndexUnavailable with what to do when there is no usable index."""
-        return cls(store.current(index_dir))
+        return cls(index_dir)
+
+    def _open(self, generation: Path) -> None:
+        store.load_words(generation)
+        try:
+            content = Content(generation / "content.sqlite", readonly=True)
+            content.counts()
+            search = TextIndex(generation / "tantivy", must_exist=True)
+        except (sqlite3.Error, OSError, ValueError) as error:
+            raise store.IndexUnavailable(
+                f"the index at {self.index_dir} is damaged ({error}): run `archive-bot ingest ARCHIVE_DIR "
+                f"--index {self.index_dir} --rebuild`"
+            ) from None
+        self.generation, self.content, self.search = generation, content, search
+        self._seen = self._stamp()
+
+    def _stamp(self) -> tuple[str, int]:
+        """Which generation CURRENT names, and when its manifest last changed."""
+        try:
+            name = (self.index_dir / "CURRENT").read_text().strip()
+            return name, (self.index_dir / name / "manifest.json").stat().st_mtime_ns
+        except OSError:
+            return "", 0  # mid-switch or removed: keep answering from what is open
+
+    def _follow(self) -> None:
+        """A running bot sees an ingest that finished: a new generation, or an update in place."""
+        stamp = self._stamp()
+        if stamp == self._seen or not stamp[0]:
+            return
+        if stamp[0] != self.generation.name:
+            with suppress(store.IndexUnavailable):
+                self._open(store.current(self.index_dir))
+            return
+        store.load_words(self.generation)
+        self.search.index.reload()
+        self._seen = stamp
 
     def ask(self, question: str, lang: str | None = None, skip: int = 0) -> Answer:
         """Answer in `lang` (default: the question's language); `skip`: the next-best results."""
+        self._follow()
         question, cut = clean(question)
         reply = lang or text.detect_lang(question)
         result = self._answer(self._read(question, text.detect_lang(question, default=reply)), reply, skip)
@@ -128,6 +156,7 @@ class Engine:
 
     def figures(self, query: str, limit: int = 50, offset: int = 0) -> list[FigureHit]:
         """Figures of the passages that match, best first, for inline lookups."""
+        self._follow()
         query, _ = clean(query)
         asked = self._read(query, text.detect_lang(query))
         found: list[FigureHit] = []
@@ -148,7 +177,8 @@ class Engine:
         return self.content.article_passages(article_id)
 
     def stats(self) -> Stats:
-        m = self.manifest
+        self._follow()
+        m = store.manifest(self.generation)
         day = lambda value: date.fromisoformat(value) if value else None  # noqa: E731
         return Stats(m["articles"], m["passages"], m["figures"], day(m["first_date"]), day(m["last_date"]), m["format"])
 

@@ -42,11 +42,7 @@ HOSTILE = [
 RAW = [b"\xed\xa0\x80 lone high surrogate \xed\xbf\xbf", b"stray \xff\xfe bytes \xc3"]  # not valid UTF-8
 STDIN_MODES = [
     pytest.param("utf-8:surrogateescape", id="surrogateescape"),
-    pytest.param(
-        "utf-8:strict",
-        id="strict",
-        marks=pytest.mark.xfail(strict=True, reason="bot/cli.py reads stdin with the locale's strict errors"),
-    ),
+    pytest.param("utf-8:strict", id="strict"),
 ]
 
 

@@ -117,3 +117,26 @@ def test_an_unfinished_build_leaves_the_previous_index_answering(tmp_path: Path)
     assert Engine.open(index_dir).ask("How many laborers were sent to the Soviet Union?").found
     ingest(SAMPLE, index_dir, rebuild=True)
     assert not (index_dir / "gen-9").exists()
+
+
+def test_an_open_engine_follows_updates_and_rebuilds(archive: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    ingest(SAMPLE, index_dir)
+    engine = Engine.open(index_dir)
+    assert not engine.ask("满洲里、黑河、同江口岸").found
+    copy = archive / "1990" / "may" / "copy.txt"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("绥芬河", "满洲里"), encoding="utf-8")
+    ingest(archive, index_dir)  # an update in place
+    assert engine.ask("满洲里、黑河、同江口岸").found
+    assert engine.stats().articles == 2
+    ingest(SAMPLE, index_dir, rebuild=True)  # a new generation
+    assert not engine.ask("满洲里、黑河、同江口岸").found
+    assert engine.stats().articles == 1
+
+
+def test_an_index_path_with_uri_characters_stays_inside_its_folder(tmp_path: Path) -> None:
+    index_dir = tmp_path / "q?x#y" / "ix"
+    ingest(SAMPLE, index_dir)
+    assert (current(index_dir) / "content.sqlite").exists()
+    assert not (tmp_path / "q").exists()
+    assert Engine.open(index_dir).ask("How many laborers were sent to the Soviet Union?").found
