@@ -61,7 +61,8 @@ _FITS = {
     "date": lambda unit: 4.0 if unit == "date" else -1.0,
     "any": lambda unit: 1.0 if _is_money(unit) else -1.0 if unit in ("date", "") else 0.0,  # money is news
 }
-_QUANTITIES = ("tons", "kg", "km", "kWh", "people", "items", "count")  # "how much grain" asks for tons
+# "How much grain" asks for tons: the units an amount that is not money comes in.
+_QUANTITIES = ("tons", "kg", "km", "kWh", "m", "m2", "m3", "km2", "ha", "mu", "people", "items", "count")
 _EN_UNIT_WORDS = {
     "people": r"\b(people|persons?|labou?rers?|workers?|residents?|visitors?|tourists?|students?|staff)\b",
     "tons": r"\btons?\b|\btonnes?\b",

@@ -27,7 +27,8 @@ _ZH_UNITS = {
     "奈拉": "NGN", "加元": "CAD", "澳元": "AUD", "韩元": "KRW", "卢比": "INR", "里拉": "ITL",
     "%": "%", "个百分点": "%", "吨": "tons", "公斤": "kg", "千克": "kg", "公里": "km", "千米": "km",
     "千瓦时": "kWh", "度": "kWh", "个月": "month", "年": "year", "倍": "times", "成": "%", "折": "%",
-    "个比特币": "BTC",
+    "个比特币": "BTC", "米": "m", "平方米": "m2", "立方米": "m3", "平方公里": "km2", "公顷": "ha", "亩": "mu",
+    "天": "day",
     "人次": "people", "人": "people", "名": "people", "位": "people",
     **dict.fromkeys("个项种家座所台辆件套处条部架艘只头对双户篇株", "items"),
 }
@@ -41,10 +42,14 @@ _EN_UNITS = {
     "hk dollars": "HKD", "pounds sterling": "GBP", "pounds": "GBP", "sterling": "GBP",
     "deutsche marks": "DEM", "marks": "DEM", "euros": "EUR", "australian dollars": "AUD",
     "canadian dollars": "CAD", "tons": "tons", "tonnes": "tons", "kilograms": "kg", "kg": "kg",
-    "kilometers": "km", "kilometres": "km", "km": "km", "kilowatt-hours": "kWh", "kwh": "kWh",
+    "kilometers": "km", "kilometres": "km", "kilometer": "km", "kilometre": "km", "km": "km",
+    "kilowatt-hours": "kWh", "kwh": "kWh", "meters": "m", "metres": "m", "meter": "m", "metre": "m",
+    "square meters": "m2", "square metres": "m2", "cubic meters": "m3", "cubic metres": "m3",
+    "square kilometers": "km2", "square kilometres": "km2", "hectares": "ha", "mu": "mu", "days": "day",
     "years": "year", "year": "year", "months": "month", "month": "month", "times": "times",
     **dict.fromkeys(
-        "people persons workers laborers labourers residents visitors tourists students".split(), "people"
+        "people persons workers laborers labourers residents visitors tourists students delegates".split(),
+        "people",
     ),
     **dict.fromkeys("items projects kinds types varieties pairs enterprises factories sets".split(), "items"),
 }
@@ -377,13 +382,15 @@ _EN_NAMES = {
     "HKD": "Hong Kong dollars", "GBP": "pounds sterling", "DEM": "Deutsche marks", "FRF": "French francs",
     "EUR": "euros", "TWD": "New Taiwan dollars", "AUD": "Australian dollars", "CAD": "Canadian dollars",
     "people": "people", "items": "items", "tons": "tons", "kg": "kg", "km": "km", "kWh": "kWh",
-    "year": "years", "month": "months", "times": "times",
+    "year": "years", "month": "months", "times": "times", "day": "days", "m": "meters",
+    "m2": "square meters", "m3": "cubic meters", "km2": "square kilometers", "ha": "hectares", "mu": "mu",
 }
 _ZH_NAMES = {
     "CNY": "元", "USD": "美元", "CHF": "瑞士法郎", "RUB": "卢布", "JPY": "日元", "HKD": "港元",
     "GBP": "英镑", "DEM": "马克", "FRF": "法郎", "EUR": "欧元", "TWD": "新台币", "AUD": "澳元",
     "CAD": "加元", "%": "%", "people": "人", "items": "项", "tons": "吨", "kg": "公斤", "km": "公里",
-    "kWh": "千瓦时", "year": "年", "month": "个月", "times": "倍",
+    "kWh": "千瓦时", "year": "年", "month": "个月", "times": "倍", "day": "天", "m": "米", "m2": "平方米",
+    "m3": "立方米", "km2": "平方公里", "ha": "公顷", "mu": "亩",
 }
 _EN_QUALIFIER = {"over": "over", "nearly": "nearly", "about": "about", "at least": "at least"}
 _ZH_QUALIFIER = {"over": "超过", "nearly": "近", "about": "约", "at least": "至少"}
