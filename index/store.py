@@ -148,8 +148,8 @@ def _update(archive: Path, target: Path, fresh: bool, progress: Progress | None)
         for batch, results in zip(batches, _parsed((changed(b) for b in batches), parser), strict=True):
             prepared = []
             for result in results:
-                if isinstance(result, ArchiveError):
-                    errors.append(result)
+                if isinstance(result, tuple):
+                    errors.append(ArchiveError(*result))
                 else:
                     prepared.append(result)
             words.update(_learn_names(prepared))
@@ -206,7 +206,7 @@ def _pool(files: int) -> ProcessPoolExecutor | nullcontext[None]:
 
 def _parsed(
     batches: Iterator[list[tuple[Path, Path, str]]], pool: ProcessPoolExecutor | None
-) -> Iterator[list[Prepared | ArchiveError]]:
+) -> Iterator[list[Prepared | tuple[str, int, str]]]:
     """Each batch parsed, the next one already parsing while the caller analyzes and stores this one.
 
     Parsing needs none of the words jieba learns, so one pool serves every batch; the
@@ -247,8 +247,11 @@ def _read_words(generation: Path) -> set[str]:
     return set(path.read_text(encoding="utf-8").split()) if path.exists() else set()
 
 
-def _prepare_star(item: tuple[Path, Path, str]) -> Prepared | ArchiveError:
-    return _prepare(*item)
+def _prepare_star(item: tuple[Path, Path, str]) -> Prepared | tuple[str, int, str]:
+    """A bad file comes back as (path, line, reason): an ArchiveError does not survive pickling
+    back from a worker (its three arguments are not in its args), which broke the whole pool."""
+    result = _prepare(*item)
+    return (result.path, result.line, result.reason) if isinstance(result, ArchiveError) else result
 
 
 def _prepare(path: Path, archive: Path, digest: str) -> Prepared | ArchiveError:

@@ -105,8 +105,10 @@ def test_rjieba_cuts_as_jieba_does_on_the_archive_and_the_bench(
 def test_a_reader_failing_on_one_file_is_reported_and_the_rest_ingested(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bug met once in a million files (the bench found one) must not stop the ingest."""
-    write_archive(tmp_path / "archive", 40, 4)
+    """A bug met once in a million files (the bench found one) must not stop the ingest,
+    nor a bad file among enough files to be parsed by worker processes."""
+    write_archive(tmp_path / "archive", 400, 4)
+    (tmp_path / "archive" / "nodate.txt").write_text("Title: No date\n\nSome English text.\n", encoding="utf-8")
     unlucky = sorted((tmp_path / "archive").rglob("*.txt"))[2]
     first_words = parse_file(unlucky, tmp_path / "archive").paragraphs_zh[0][:10]
     real = store.figures.for_passage
@@ -118,6 +120,7 @@ def test_a_reader_failing_on_one_file_is_reported_and_the_rest_ingested(
 
     monkeypatch.setattr(store.figures, "for_passage", failing)
     report = ingest(tmp_path / "archive", tmp_path / "index")
-    assert report.articles == 4 and report.passages == 32
-    assert [error.path for error in report.errors] == [unlucky.relative_to(tmp_path / "archive").as_posix()]
-    assert "is_integer" in report.errors[0].reason
+    assert report.articles == 49 and report.passages == 392
+    failed = {error.path: error.reason for error in report.errors}
+    assert failed.keys() == {unlucky.relative_to(tmp_path / "archive").as_posix(), "nodate.txt"}
+    assert "is_integer" in failed[unlucky.relative_to(tmp_path / "archive").as_posix()]
