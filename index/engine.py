@@ -16,7 +16,8 @@ from index.content import Content
 from index.model import Answer, Article, FigureHit, Hit, Passage
 from index.search import Filters, TextIndex
 
-CANDIDATES = 20
+CANDIDATES = 20  # passages read from the search index for a question
+ANSWERS = 8  # of those, how many are weighed for the answer (the rest are further "next results")
 FIGURE_WEIGHT = 0.05  # how much a well-placed figure outweighs BM25 between close passages
 YEAR_BOOST = 1.25  # a question naming a year prefers articles of that year, without excluding others
 MAX_QUESTION = 1000  # characters read of a question; the rest is cut
@@ -95,15 +96,15 @@ class Engine:
         return replace(result, text=f"{result.text}\n\n{answer.CUT_NOTE[reply]}") if cut else result
 
     def _answer(self, asked: answer.Question, reply: str, skip: int) -> Answer:
-        ranked = self._rank(asked, self._retrieve(asked))
+        ranked = self._rank(asked, self._retrieve(asked, keep=skip + ANSWERS))
         if skip >= len(ranked):
             return answer.not_found(asked.text, reply)
         hit, choice = ranked[skip]
         others = tuple(h for h, _ in ranked if h is not hit)[:3]
         return answer.compose(asked, hit, choice.figure if choice else None, others, reply)
 
-    def _retrieve(self, asked: answer.Question) -> list[Hit]:
-        """Passages of the question's language holding enough of what it asks."""
+    def _retrieve(self, asked: answer.Question, keep: int = CANDIDATES) -> list[Hit]:
+        """The first `keep` passages, by BM25, that hold enough of what the question asks."""
         found = self.search.search(
             list(asked.tokens), asked.lang, CANDIDATES, Filters(page=asked.page) if asked.page else None
         )
@@ -119,6 +120,8 @@ class Engine:
             if answer.answerable(asked, tokens, f"{title}\n{getattr(passage, asked.lang)}", article.date):
                 boost = YEAR_BOOST if article.date.year in asked.years else 1.0
                 hits.append(Hit(passage, article, score * boost))
+                if len(hits) == keep:
+                    break
         return sorted(hits, key=lambda hit: -hit.score)
 
     def _rank(self, asked: answer.Question, hits: list[Hit]) -> list[tuple[Hit, answer.Choice | None]]:
