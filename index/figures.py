@@ -195,7 +195,7 @@ def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw
         return None  # a lone 一/三 with no measure word is almost always part of a word
     if unit_word == "成" or (unit_word == "折" and value < 10):
         value *= 10  # 两成 = 20%, 八折 = 80%, but 75折 = 75%
-    if unit_word == "年" and (text[stop : stop + 1] == "代" or (value.is_integer() and 1000 <= value <= 2100)):
+    if unit_word == "年" and (text[stop : stop + 1] == "代" or (float(value).is_integer() and 1000 <= value <= 2100)):
         return None  # 80年代 is a decade; 4-digit years are read by the date pattern
     if unit in _CURRENCIES:
         value, stop = _small_change(text, stop, value)
