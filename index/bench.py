@@ -34,6 +34,7 @@ import jieba
 
 from index import store, text
 from index.content import Content, doc_number
+from index.engine import Engine
 from index.search import TextIndex
 
 SEED = 1989
@@ -255,17 +256,16 @@ def serve_in_subprocess(index_dir: Path, questions: list[Question]) -> dict:
     assert child.stdout is not None
     first = child.stdout.readline()  # the child prints a line once its first answer is out
     cold_start = time.perf_counter() - started
-    figures = json.loads(child.stdout.read())
-    child.wait()
+    rest = child.stdout.read()
     os.unlink(handle.name)
-    assert first.strip() == "ready", first
+    if child.wait() != 0 or first.strip() != "ready":
+        raise RuntimeError(f"the serving process failed (exit {child.returncode}); its error is above")
+    figures = json.loads(rest)
     return {"cold_start_s": round(cold_start, 3), **figures}
 
 
 def _serve(index_dir: Path, questions_file: Path) -> None:
     """The child's side: open, answer the first question, say so, then time the rest."""
-    from index.engine import Engine  # imported here so the cold start counts it
-
     questions = [Question(t, lang) for t, lang in json.loads(questions_file.read_text(encoding="utf-8"))]
     engine = Engine.open(index_dir)
     engine.ask(questions[0].text, questions[0].lang)
