@@ -57,6 +57,9 @@ class ArchiveError(Exception):
         self.line = line
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[ArchiveError], tuple[str, int, str]]:
+        return ArchiveError, (self.path, self.line, self.reason)  # so worker processes can send it back
+
 
 Line = tuple[int, str]  # (1-based line number, text without the line end)
 

@@ -355,7 +355,7 @@ def _corpus(generation: Path) -> tuple[_Docs, dict[str, list[list[str]]]]:
     ]
     content.close()
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("fork")) as pool:
-        analyzed = list(pool.map(store._analyze, articles, chunksize=64))
+        analyzed = list(pool.map(store.analyze, articles, chunksize=64))
     rows = sorted(
         (
             (doc_number(passage.id, item.content_hash), tokens)

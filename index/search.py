@@ -7,7 +7,6 @@ question searches the passages of its own language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,25 +92,6 @@ class TextIndex:
         hits = searcher.search(query, limit, count=False).hits
         docs = searcher.fast_field_values("doc", [address for _, address in hits])
         return [(doc, score) for doc, (score, _) in zip(docs, hits, strict=True)]
-
-    def holding(self, docs: list[int], terms: Iterable[str], lang: str) -> dict[int, set[str]]:
-        """Which of `terms` each of `docs` is indexed under.
-
-        A passage's coverage of a question read from the index, one small query per term,
-        instead of analyzing the passage's text again (jieba: most of an answer's time).
-        """
-        found: dict[int, set[str]] = {doc: set() for doc in docs}
-        if not docs:
-            return found
-        searcher = self.index.searcher()
-        among = tantivy.Query.term_set_query(self.schema, "doc", docs)
-        for term in set(terms):
-            term_query = tantivy.Query.term_query(self.schema, lang, term)
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, term_query), (tantivy.Occur.Must, among)])
-            hits = searcher.search(query, len(docs), count=False).hits
-            for doc in searcher.fast_field_values("doc", [address for _, address in hits]):
-                found[doc].add(term)
-        return found
 
     def _filters(self, filters: Filters) -> list[tantivy.Query]:
         queries = []

@@ -148,12 +148,12 @@ def _update(archive: Path, target: Path, fresh: bool, progress: Progress | None)
         for batch, results in zip(batches, _parsed((changed(b) for b in batches), parser), strict=True):
             prepared = []
             for result in results:
-                if isinstance(result, tuple):
-                    errors.append(ArchiveError(*result))
+                if isinstance(result, ArchiveError):
+                    errors.append(result)
                 else:
                     prepared.append(result)
             words.update(_learn_names(prepared))
-            for item, tokens in zip(prepared, _parallel(_analyze, prepared), strict=True):
+            for item, tokens in zip(prepared, _parallel(analyze, prepared), strict=True):
                 tally["updated" if item.article.source in known else "added"] += 1
                 warnings.extend(f"{item.article.source}: {w}" for w in item.article.warnings)
                 _store(content, search, item, tokens)
@@ -189,7 +189,8 @@ def _store(content: Content, search: TextIndex, prepared: Prepared, analyzed: li
     content.put(article, prepared.content_hash, numbered)
 
 
-def _analyze(prepared: Prepared) -> list[dict[str, list[str]]]:
+def analyze(prepared: Prepared) -> list[dict[str, list[str]]]:
+    """The terms each passage of a parsed file is indexed under, per language."""
     article = prepared.article
     return [
         {"en": text.passage_terms(article.title_en, p.en, "en"), "zh": text.passage_terms(article.title_zh, p.zh, "zh")}
@@ -206,7 +207,7 @@ def _pool(files: int) -> ProcessPoolExecutor | nullcontext[None]:
 
 def _parsed(
     batches: Iterator[list[tuple[Path, Path, str]]], pool: ProcessPoolExecutor | None
-) -> Iterator[list[Prepared | tuple[str, int, str]]]:
+) -> Iterator[list[Prepared | ArchiveError]]:
     """Each batch parsed, the next one already parsing while the caller analyzes and stores this one.
 
     Parsing needs none of the words jieba learns, so one pool serves every batch; the
@@ -247,11 +248,8 @@ def _read_words(generation: Path) -> set[str]:
     return set(path.read_text(encoding="utf-8").split()) if path.exists() else set()
 
 
-def _prepare_star(item: tuple[Path, Path, str]) -> Prepared | tuple[str, int, str]:
-    """A bad file comes back as (path, line, reason): an ArchiveError does not survive pickling
-    back from a worker (its three arguments are not in its args), which broke the whole pool."""
-    result = _prepare(*item)
-    return (result.path, result.line, result.reason) if isinstance(result, ArchiveError) else result
+def _prepare_star(item: tuple[Path, Path, str]) -> Prepared | ArchiveError:
+    return _prepare(*item)
 
 
 def _prepare(path: Path, archive: Path, digest: str) -> Prepared | ArchiveError:
