@@ -166,8 +166,8 @@ class Engine:
         for hit in self._retrieve(asked):
             choice = answer.best_figure(asked, hit)
             for figure in hit.passage.figures:
-                if figure.unit == "date":
-                    continue
+                if figure.unit in ("date", ""):
+                    continue  # a year or a bare number says nothing alone in a chat
                 bonus = 1.0 if choice and choice.figure == figure else 0.0
                 found.append(FigureHit(figure, hit.passage, hit.article, hit.score + bonus))
         found.sort(key=lambda f: -f.score)
