@@ -36,10 +36,10 @@ _KINDS_EN = (
     ("share", r"\b(share|percent(age)?|per cent|proportion|ratio|rate|how fast)\b|%"),
     ("duration", r"\bhow (many|long) (years|months|days)\b|\bhow long\b|\bfor how many years\b"),
     ("date", r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bin what year\b"),
+    ("count", r"\bhow many\b|\bnumber of\b|\bcount\b"),
     ("money", r"\bvalue\b|\bworth\b|\bcost\b|\binvest|\bcapital\b|\bfund|\bmoney\b|\bspen[dt]\b|\bpaid\b|"
               r"\bpay\b|\byuan\b|\bdollars?\b|\byen\b|\bfrancs?\b|\brubles?\b|\bincome\b|\brevenue\b|\bprofit"),
     ("amount", r"\bhow much\b|\bamount\b|\bvolume\b|\btotal\b|\boutput\b"),
-    ("count", r"\bhow many\b|\bnumber of\b|\bcount\b"),
     ("which", r"^\s*(which|where|who|whom|what (city|cities|province|port|ports|country|countries)|name)\b"),
     ("which", r"^\s*(is|are|was|were|has|have|had|did|does|do|will|can)\b"),
 )
@@ -88,6 +88,10 @@ _CLAUSE_EN = re.compile(r"[,;:](?=\s)|[.!?](?=\s|$)")
 _SENTENCE_EN = re.compile(r"[.!?;](?=\s|$)")
 _PAGE = re.compile(r"\bpage\s+(\d{1,3})\b|第\s*(\d{1,3})\s*版", re.IGNORECASE)
 _BASE = re.compile(r"(?:\bover|\bthan|\bcompared with|\bfrom|比|较|同比)\s*(?:the\s+)?(?:same period(?: of)?\s+)?$")
+_CHANGE = re.compile(
+    r"\b(rise|rose|risen|grow|grew|grown|growth|increase|increased|up|gain|fell|fall|drop|dropped|decline|"
+    r"decrease|decreased)\b|增长|增加|提高|上升|下降|减少|增产|减产"
+)
 _FROM = re.compile(r"[由从]|\bfrom\b")
 _ZH_MEASURE = re.compile(r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|公里|元)")
 
@@ -106,6 +110,7 @@ class Question:
     relative_years: frozenset[int]  # offsets: this year 0, last year -1
     page: int | None  # "page 4", 第4版: only articles of that page
     entities: frozenset[str]  # names the answer must mention (Hangzhou, 南京长江大桥)
+    change: bool  # asks how much something grew or fell: the figure of a change answers
     weights: Mapping[str, float] = field(default_factory=dict)  # token -> idf in the archive, set by the engine
 
 
@@ -129,6 +134,7 @@ def read_question(question: str, lang: str) -> Question:
         relative_years=frozenset(offset for word, offset in relative.items() if re.search(word, folded)),
         page=int(page.group(1) or page.group(2)) if page else None,
         entities=frozenset(text.entities(question, lang)),
+        change=bool(_CHANGE.search(folded)),
     )
 
 
@@ -235,6 +241,8 @@ def _score(
     score = 2.0 * near_before + after_weight * near_after + in_clause + 0.5 * in_sentence
     score += _FITS[question.kind](mention.unit) + _unit_fit(question, mention)
     score -= 3.0 if _is_baseline(passage, start, before, after, clause) else 0.0
+    if question.change and _CHANGE.search(text.fold(passage[max(clause[0], start - 25) : start])):
+        score += 3.0  # "an increase of 18.6%", 增长18.6％
     score += _year_fit(question, mention, passage, (clause, sentence), day)
     return score
 

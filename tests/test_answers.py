@@ -91,6 +91,9 @@ def test_question_reading() -> None:
     assert read_question("What share of the total?", "en").kind == "share"
     assert read_question("For how many years was it suspended?", "en").kind == "duration"
     assert read_question("How many laborers went?", "en").unit_hint == "people"
+    assert read_question("How many firms funded from abroad?", "en").kind == "count"
+    assert read_question("By what percentage did arrivals rise?", "en").change
+    assert read_question("出口额比去年增长了多少？", "zh").change
     zh = read_question("去年出口商品有多少种？", "zh")
     assert (zh.kind, zh.measure, zh.relative_years) == ("count", "种", frozenset({-1}))
 
@@ -141,4 +144,4 @@ def test_invented_articles_set_holds_its_measured_floor(tmp_path: Path) -> None:
     summary, failures = score(ROOT / "tests" / "data" / "questions.jsonl", archive, tmp_path / "ix")
     print(summary, failures, sep="\n")
     assert summary["abstain"] >= 0.83 and summary["lang"] == 1.0, failures
-    assert summary["passage"] >= 0.7 and summary["figure"] >= 0.65, failures
+    assert summary["passage"] >= 0.75 and summary["figure"] >= 0.75, failures
