@@ -11,8 +11,8 @@ import html
 import re
 
 from bot.i18n import t
-from index import figures as figure_text
-from index.answer import citation, passage_text
+from index import figures as figs
+from index.answer import citation, corrected, figure_text, passage_text
 from index.model import Answer, Article, Figure, FigureHit, Passage
 from index.text import analyze_en, analyze_zh, detect_lang
 
@@ -107,22 +107,12 @@ def answer_html(answer: Answer, view: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _corrected(paragraphs: tuple[str, ...], passages: tuple[Passage, ...]) -> tuple[str, ...]:
-    """English paragraphs with each mistranslated figure replaced by the right one."""
-    wrong = [f for p in passages for f in p.figures if f.verified is False and f.translation]
-    fixed = []
-    for paragraph in paragraphs:
-        for figure in wrong:
-            paragraph = paragraph.replace(figure.translation or "", figure_text.english(figure))
-        fixed.append(paragraph)
-    return tuple(fixed)
-
-
 def article_html(article: Article, passages: tuple[Passage, ...], lang: str) -> list[str]:
     """A whole article in `lang` (the other language, marked, when that side is missing), split.
     `passages` (the article's) tell which English figures were mistranslated."""
-    own = article.paragraphs_zh if lang == "zh" else _corrected(article.paragraphs_en, passages)
-    other = _corrected(article.paragraphs_en, passages) if lang == "zh" else article.paragraphs_zh
+    figures = [f for p in passages for f in p.figures]
+    english = tuple(corrected(p, figures) for p in article.paragraphs_en)
+    own, other = (article.paragraphs_zh, english) if lang == "zh" else (english, article.paragraphs_zh)
     title = (article.title_zh or article.title_en) if lang == "zh" else (article.title_en or article.title_zh)
     head = [f"<b>{escape(title)}</b>", f"<i>{escape(citation(article, lang))}</i>", ""]
     if not own:
@@ -130,10 +120,6 @@ def article_html(article: Article, passages: tuple[Passage, ...], lang: str) -> 
     body = [escape(p) for p in (own or other)]
     body += [f"📷 {escape(c)}" for c in article.captions_zh]
     return split_html("\n".join(head) + "\n\n".join(body))
-
-
-def figure_in(figure: Figure, lang: str) -> str:
-    return figure_text.chinese(figure) if lang == "zh" else figure_text.english(figure)
 
 
 def _sentence_with(text: str, needle: str) -> str:
@@ -154,7 +140,7 @@ def figure_clause(hit: FigureHit, lang: str) -> str:
     sentence = _sentence_with(side, needle)
     if not sentence:
         return figure.clause
-    return sentence.replace(needle, figure_in(figure, lang)) if figure.verified is False else sentence
+    return sentence.replace(needle, figure_text(figure, lang)) if figure.verified is False else sentence
 
 
 def _clip(text: str, limit: int) -> str:
@@ -163,14 +149,14 @@ def _clip(text: str, limit: int) -> str:
 
 def figure_result(hit: FigureHit, lang: str) -> tuple[str, str, str]:
     """An inline result: (title, description, message HTML)."""
-    value = figure_in(hit.figure, lang)
+    value = figure_text(hit.figure, lang)
     clause = figure_clause(hit, lang)
     page = f", p. {hit.article.page}" if hit.article.page and lang != "zh" else ""
     if lang == "zh" and hit.article.page:
         page = f" 第{hit.article.page}版"
     description = _clip(f"{clause} — {hit.article.date.isoformat()}{page}", DESCRIPTION_LIMIT)
     lines = [f"<b>{escape(value)}</b>", escape(clause), "", f"<i>{escape(citation(hit.article, lang))}</i>"]
-    warning = figure_text.warning(hit.figure)
+    warning = figs.warning(hit.figure)
     if warning:
         lines.append(f"⚠️ {escape(warning)}")
     return _clip(value, TITLE_LIMIT) or "?", description, split_html("\n".join(lines))[0]

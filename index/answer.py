@@ -10,7 +10,7 @@ mistranslated one is given correctly and the wrong English is named in a warning
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -369,15 +369,19 @@ def figure_text(figure: Figure, lang: str) -> str:
     return figs.english(figure) if figure.lang == "zh" else figure.text
 
 
+def corrected(english: str, figures: Iterable[Figure]) -> str:
+    """English text with each mistranslated figure among `figures` written as the original says."""
+    for figure in figures:
+        if figure.verified is False and figure.translation:
+            english = english.replace(figure.translation, figs.english(figure))
+    return english
+
+
 def passage_text(hit: Hit, lang: str) -> str:
     """The passage in `lang`: English corrected where a figure was mistranslated; else the other side, marked."""
     passage = hit.passage
     if lang == "en" and passage.en:
-        corrected = passage.en
-        for figure in passage.figures:
-            if figure.verified is False and figure.translation:
-                corrected = corrected.replace(figure.translation, figs.english(figure))
-        return corrected
+        return corrected(passage.en, passage.figures)
     if lang == "zh" and passage.zh:
         return passage.zh
     return f"{getattr(passage, _other(lang))}\n{ORIGINAL_ONLY[lang]}"
