@@ -200,9 +200,7 @@ def analyze(prepared: Prepared) -> list[dict[str, list[str]]]:
 
 def _pool(files: int) -> ProcessPoolExecutor | nullcontext[None]:
     """Worker processes for parsing, unless there is too little to parse to pay for them."""
-    if files < SMALL:
-        return nullcontext()
-    return ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("fork"))
+    return nullcontext() if files < SMALL else _workers()
 
 
 def _parsed(
@@ -228,8 +226,13 @@ def _parallel(work: Callable[[T], R], items: list[T]) -> list[R]:
     """Map over both cores; forked workers inherit the words jieba has learnt so far."""
     if len(items) < SMALL:
         return [work(item) for item in items]
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("fork")) as pool:
+    with _workers() as pool:
         return list(pool.map(work, items, chunksize=16))
+
+
+def _workers() -> ProcessPoolExecutor:
+    """One process a core, forked: a worker starts with what the main process has loaded."""
+    return ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("fork"))
 
 
 def _learn_names(prepared: list[Prepared]) -> set[str]:
