@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test eval train bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check bot index tests
 	$(BIN)/pytest -q
+
+eval: $(STAMP)
+	$(BIN)/archive-bot eval data/questions/dev.jsonl data/archive
+
+train: $(STAMP)
+	$(BIN)/archive-bot train data/questions/train.jsonl data/archive --dev data/questions/dev.jsonl --out index/ranker.json
 
 bench: $(STAMP)
 	$(BIN)/archive-bot bench --passages 100000 --queries 200

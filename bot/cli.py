@@ -1,4 +1,4 @@
-"""archive-bot: ingest | ask | figures | serve | chat | bench.
+"""archive-bot: ingest | ask | eval | train | figures | serve | chat | bench.
 
 Exit codes: 0 success, 1 a failure the message explains, 2 bad usage.
 """
@@ -10,13 +10,16 @@ import io
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from index import figures as figs
 from index.answer import citation, passage_text
 from index.engine import Engine
 from index.model import Answer
+from index.ranker import RankerMismatch
 from index.store import IndexLocked, IndexUnavailable, IngestReport, ingest
 
 DEFAULT_ARCHIVE = Path("data/archive")
@@ -30,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (IndexUnavailable, IndexLocked) as error:
+    except (IndexUnavailable, IndexLocked, RankerMismatch) as error:
         print(f"archive-bot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -70,6 +73,24 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--webhook-url", help="receive updates by webhook at this public URL")
     command.add_argument("--port", type=int, default=8443, help="local port for the webhook")
     command.set_defaults(run=_serve)
+
+    command = commands.add_parser("eval", help="score answers to labelled questions, beside raw BM25 top-1")
+    command.add_argument("questions", type=Path, metavar="QUESTIONS", help="a JSON-lines question file")
+    command.add_argument("archive", type=Path, metavar="ARCHIVE_DIR", help="the archive the questions are about")
+    command.add_argument("--index", type=Path, help="an index of ARCHIVE_DIR to reuse (default: build a fresh one)")
+    command.add_argument("--failures", action="store_true", help="list each failed question")
+    command.add_argument("--json", action="store_true", help="print the summary as JSON")
+    command.set_defaults(run=_eval)
+
+    command = commands.add_parser("train", help="refit the answer ranker on labelled questions about an archive")
+    command.add_argument("questions", type=Path, metavar="QUESTIONS", help="a JSON-lines file of training questions")
+    command.add_argument("archive", type=Path, metavar="ARCHIVE_DIR", help="the archive the questions are about")
+    command.add_argument("--dev", type=Path, required=True, metavar="DEV_QUESTIONS",
+                         help="questions (other articles) that choose the regularisation and the threshold")
+    command.add_argument("--index", type=Path,
+                         help="an index of ARCHIVE_DIR: train on it and save the ranker in it (default: a fresh one)")
+    command.add_argument("--out", type=Path, help="where to write the ranker (default: INDEX/ranker.json)")
+    command.set_defaults(run=_train)
 
     command = commands.add_parser("bench", help="measure ingest and answers on a synthetic archive")
     command.add_argument("--passages", type=int, default=10_000)
@@ -205,6 +226,70 @@ def _serve(args: argparse.Namespace) -> int:
     if args.index == DEFAULT_INDEX:
         open_engine(args.index)
     return serve(args.index, args.base_url, args.webhook_url, args.port)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from index.evaluate import load_questions
+    from index.training import train
+
+    out = args.out or (args.index / "ranker.json" if args.index else None)
+    if out is None:
+        print("archive-bot: say where the ranker goes: --index DIR (saved in it) or --out FILE", file=sys.stderr)
+        return 2
+    try:
+        questions, dev = load_questions(args.questions), load_questions(args.dev)
+    except (OSError, ValueError) as error:
+        print(f"archive-bot: {error}", file=sys.stderr)
+        return 1
+    with _indexed(args.archive, args.index) as engine:
+        ranker = train(engine, questions, dev, args.archive)
+    out.write_text(ranker.to_json(), encoding="utf-8")
+    print(f"ranker written to {out} (answers from probability {ranker.threshold:.3f})")
+    return 0
+
+
+@contextmanager
+def _indexed(archive: Path, index_dir: Path | None) -> Iterator[Engine]:
+    """The engine over `index_dir`, or over a fresh index of `archive` in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="archive-bot-") as scratch:
+        if index_dir is None:
+            index_dir = Path(scratch) / "index"
+            ingest(archive, index_dir, rebuild=True)
+        yield Engine.open(index_dir)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from index.evaluate import evaluate, load_questions
+
+    try:
+        questions = load_questions(args.questions)
+    except (OSError, ValueError) as error:
+        print(f"archive-bot: {error}", file=sys.stderr)
+        return 1
+    with _indexed(args.archive, args.index) as engine:
+        report = evaluate(questions, args.archive, engine.ask, engine.every_passage())
+    summary = report.summary()
+    if args.failures:
+        for verdict in report.failures():
+            wrong = ", ".join(k for k, ok in verdict.checks.items() if not ok)
+            print(f"{verdict.question.id} [{verdict.question.lang}] {verdict.question.question[:60]}: {wrong}; "
+                  f"got {verdict.got}")
+    print(json.dumps(summary) if args.json else _summary_table(summary))
+    return 0
+
+
+def _summary_table(summary: dict) -> str:
+    rows = [f"{'measure':<16}{'answers':>9}{'BM25 top-1':>12}"]
+    for measure in ("passage", "figure", "keywords", "lang", "abstain", "flagged", "false_declines"):
+        value = summary[measure]
+        floor = summary["bm25_top1_passage"] if measure == "passage" else None
+        rows.append(f"{measure:<16}{_cell(value):>9}{_cell(floor):>12}")
+    rows.append(f"{summary['questions']} questions, {summary['failed']} failed")
+    return "\n".join(rows)
+
+
+def _cell(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def _bench(args: argparse.Namespace) -> int:

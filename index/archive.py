@@ -1,6 +1,6 @@
 """Archive files -> `Article`: the English header and body, the Chinese header, body and photo.
 
-The layout is described in ARCHIVE_FORMAT.md. Parsing is line based and forgiving: a
+The layout is described in docs/ARCHIVE_FORMAT.md. Parsing is line based and forgiving: a
 line the parser cannot place becomes a warning on the article, while a file that cannot
 be an article at all (not UTF-8, no date, no body) raises `ArchiveError`.
 """

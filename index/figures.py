@@ -28,7 +28,7 @@ _ZH_UNITS = {
     "%": "%", "个百分点": "%", "吨": "tons", "公斤": "kg", "千克": "kg", "公里": "km", "千米": "km",
     "千瓦时": "kWh", "度": "kWh", "个月": "month", "年": "year", "倍": "times", "成": "%", "折": "%",
     "个比特币": "BTC", "米": "m", "平方米": "m2", "立方米": "m3", "平方公里": "km2", "公顷": "ha", "亩": "mu",
-    "天": "day",
+    "天": "day", "斤": "jin", "市斤": "jin", "担": "dan", "市担": "dan",
     "人次": "people", "人": "people", "名": "people", "位": "people",
     **dict.fromkeys("个项种家座所台辆件套处条部架艘只头对双户篇株", "items"),
 }
@@ -46,6 +46,7 @@ _EN_UNITS = {
     "kilowatt-hours": "kWh", "kwh": "kWh", "meters": "m", "metres": "m", "meter": "m", "metre": "m",
     "square meters": "m2", "square metres": "m2", "cubic meters": "m3", "cubic metres": "m3",
     "square kilometers": "km2", "square kilometres": "km2", "hectares": "ha", "mu": "mu", "days": "day",
+    "jin": "jin", "catties": "jin", "dan": "dan", "piculs": "dan",
     "years": "year", "year": "year", "months": "month", "month": "month", "times": "times",
     **dict.fromkeys(
         "people persons workers laborers labourers residents visitors tourists students delegates".split(),
@@ -106,6 +107,10 @@ _EN_DATE = re.compile(
 _EN_TIMES = re.compile(r"\b(?P<w>doubl|tripl|quadrupl)(?:ed|ing|e)\b", re.IGNORECASE)
 _EN_RELATIVE = re.compile(r"\b(?:this|last|next) year\b|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# A time word right after these is the base of a comparison (比去年增加一倍, "more than last year"),
+# not the time the figure speaks of.
+_COMPARED = re.compile(r"(?:比|较|同比|than|over|compared with|from)\s*$", re.IGNORECASE)
+_BASE_REACH = 14  # characters before a time word searched for a comparison marker: "compared with the "
 _CLAUSE_END = re.compile(r"[，；。！？,;!?：:]|\.(?!\d)")
 _SENTENCE_END = re.compile(r"[。；！？;!?]|\.(?!\d)")
 
@@ -294,7 +299,10 @@ def _year_of(text: str, pos: int, lang: str, when: date | None) -> int | None:
     start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
     stop = _SENTENCE_END.search(text, pos)
     end = stop.start() if stop else len(text)
-    found = list((_ZH_RELATIVE if lang == "zh" else _EN_RELATIVE).finditer(text, start, end))
+    found = [
+        m for m in (_ZH_RELATIVE if lang == "zh" else _EN_RELATIVE).finditer(text, start, end)
+        if not _COMPARED.search(text, max(start, m.start() - _BASE_REACH), m.start())
+    ]
     before = [m for m in found if m.end() <= pos]
     after = [m for m in found if m.start() > pos]
     clause_end = _CLAUSE_END.search(text, pos)
@@ -384,13 +392,14 @@ _EN_NAMES = {
     "people": "people", "items": "items", "tons": "tons", "kg": "kg", "km": "km", "kWh": "kWh",
     "year": "years", "month": "months", "times": "times", "day": "days", "m": "meters",
     "m2": "square meters", "m3": "cubic meters", "km2": "square kilometers", "ha": "hectares", "mu": "mu",
+    "jin": "jin", "dan": "dan",
 }
 _ZH_NAMES = {
     "CNY": "元", "USD": "美元", "CHF": "瑞士法郎", "RUB": "卢布", "JPY": "日元", "HKD": "港元",
     "GBP": "英镑", "DEM": "马克", "FRF": "法郎", "EUR": "欧元", "TWD": "新台币", "AUD": "澳元",
     "CAD": "加元", "%": "%", "people": "人", "items": "项", "tons": "吨", "kg": "公斤", "km": "公里",
     "kWh": "千瓦时", "year": "年", "month": "个月", "times": "倍", "day": "天", "m": "米", "m2": "平方米",
-    "m3": "立方米", "km2": "平方公里", "ha": "公顷", "mu": "亩",
+    "m3": "立方米", "km2": "平方公里", "ha": "公顷", "mu": "亩", "jin": "斤", "dan": "担",
 }
 _EN_QUALIFIER = {"over": "over", "nearly": "nearly", "about": "about", "at least": "at least"}
 _ZH_QUALIFIER = {"over": "超过", "nearly": "近", "about": "约", "at least": "至少"}

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 import jieba
 
-from index import figures, text
+from index import figures, lexicon, text
 from index.align import align
 from index.archive import ArchiveError, iter_archive, parse_file
 from index.content import Content, day_number, doc_number
@@ -35,6 +35,7 @@ from index.search import TextIndex
 
 FORMAT_VERSION = 2  # bump when analyzers or layout change: older indexes must be re-ingested
 BATCH_FILES = 2000
+LEXICON_SAMPLE = 50_000  # passage pairs an ingest learns word pairs from: the common words are learnt by then
 SMALL = 50  # fewer items than this are handled in the main process: forking would cost more
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -127,6 +128,7 @@ def _update(archive: Path, target: Path, fresh: bool, progress: Progress | None)
     errors: list[ArchiveError] = []
     warnings: list[str] = []
     seen: set[str] = set()
+    pairs: list[tuple[set[str], set[str]]] = []
     words = _read_words(target)
     jieba.initialize()  # once here, not in every forked worker of every batch
     done = 0
@@ -157,6 +159,7 @@ def _update(archive: Path, target: Path, fresh: bool, progress: Progress | None)
                 tally["updated" if item.article.source in known else "added"] += 1
                 warnings.extend(f"{item.article.source}: {w}" for w in item.article.warnings)
                 _store(content, search, item, tokens)
+                pairs.extend(_term_pairs(tokens)[: LEXICON_SAMPLE - len(pairs)])
             done += len(batch)
             if progress:
                 progress(done, len(files))
@@ -169,6 +172,7 @@ def _update(archive: Path, target: Path, fresh: bool, progress: Progress | None)
     search.commit()
     content.db.commit()
     _atomic_write(target / "words.txt", "\n".join(sorted(words)))
+    _atomic_write(target / "lexicon.json", load_lexicon(target).merged(lexicon.build(pairs)).to_json())
     counts = content.counts()
     _write_manifest(target, content, counts)
     content.close()
@@ -244,6 +248,20 @@ def _learn_names(prepared: list[Prepared]) -> set[str]:
         names.update(n for n in (*article.authors_zh, article.photographer) if len(n) >= 2)
     text.add_words(names)
     return names
+
+
+def load_lexicon(generation: Path) -> lexicon.Lexicon:
+    path = generation / "lexicon.json"
+    return lexicon.Lexicon.from_json(path.read_text(encoding="utf-8")) if path.exists() else lexicon.Lexicon.empty()
+
+
+def _term_pairs(analyzed: list[dict[str, list[str]]]) -> list[tuple[set[str], set[str]]]:
+    """Each passage's (Chinese words, English terms), numbers left out."""
+    return [
+        ({t for t in terms["zh"] if not t[0].isdigit()}, {t for t in terms["en"] if not t[0].isdigit()})
+        for terms in analyzed
+        if terms["zh"] and terms["en"]
+    ]
 
 
 def _read_words(generation: Path) -> set[str]:

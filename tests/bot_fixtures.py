@@ -17,7 +17,7 @@ from bot.flood import FloodGate
 from bot.worker import EngineWorker
 from index.store import ingest
 
-ARCHIVE = Path(__file__).resolve().parent.parent / "data" / "archive"
+ARCHIVE = Path(__file__).resolve().parent / "data" / "reference"
 USER = Emulator.user(1001)
 USER_ZH = Emulator.user(1002, "zh-hans", "读者")
 

@@ -11,7 +11,8 @@ from index.engine import Engine
 from index.store import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "archive"
+SAMPLE = ROOT / "tests" / "data" / "reference"  # the reference article alone: what most tests answer from
+CORPUS = ROOT / "data" / "archive"  # the bundled archive the labelled questions are about
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests import emulator and fixtures as modules
 

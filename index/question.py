@@ -1,0 +1,79 @@
+"""A question read once into its frame: what it asks for, of what, when and where.
+
+The frame holds no decision: each part becomes features of the candidates
+(index.features), weighed by the fitted ranker. Word lists live in the
+per-language word modules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from index import text, words_en, words_zh
+
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_PAGE = re.compile(r"\bpage\s+(\d{1,3})\b|第\s*(\d{1,3})\s*版", re.IGNORECASE)
+WORDS = {"en": words_en, "zh": words_zh}
+FRAME_TERMS = {"en": frozenset(text.analyze_en(words_en.FRAME_WORDS)), "zh": frozenset(words_zh.FRAME_WORDS.split())}
+KINDS = ("share", "duration", "date", "count", "money", "amount", "which", "any")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a question asks: its language, terms, kind of answer, unit, years, names, and change."""
+
+    text: str
+    lang: str
+    tokens: tuple[str, ...]
+    kind: str  # one of KINDS
+    unit_hint: str  # a unit named in words ("how many workers" -> people)
+    measure: str  # 多少种 -> 种: the measure word an answer's figure should carry
+    years: frozenset[int]
+    relative_years: frozenset[int]  # offsets against the article's date: this year 0, last year -1
+    page: int | None  # "page 4", 第4版: only articles of that page
+    entities: frozenset[str]  # names (places, people, organisations) the question asks about
+    change: bool  # asks how much something grew or fell
+    target: bool  # asks about a plan or a goal, not an outcome
+    weights: Mapping[str, float] = field(default_factory=dict)  # token -> idf in the archive, set by the engine
+
+    @property
+    def content_tokens(self) -> frozenset[str]:
+        """The terms that say which passage answers: frame words left out."""
+        return frozenset(self.tokens) - FRAME_TERMS[self.lang]
+
+    def asked_years(self, published: int) -> frozenset[int]:
+        """The years the question speaks of, relative ones resolved against a publication year."""
+        return self.years | {published + offset for offset in self.relative_years}
+
+
+def read(question: str, lang: str) -> Frame:
+    folded = text.fold(question)
+    words = WORDS[lang]
+    page = _PAGE.search(folded)
+    hint = next((unit for unit, pattern in words_en.UNIT_WORDS.items() if re.search(pattern, folded)), "")
+    measure = re.search(words_zh.MEASURE, folded)
+    return Frame(
+        text=question,
+        lang=lang,
+        tokens=tuple(text.analyze(_PAGE.sub(" ", question), lang)),
+        kind=next((name for name, pattern in words.KINDS if re.search(pattern, folded)), "any"),
+        unit_hint=hint,
+        measure=measure.group(1) if measure else "",
+        years=frozenset(int(y) for y in _YEAR.findall(folded)),
+        relative_years=frozenset(o for w, o in words.RELATIVE_YEARS.items() if re.search(w, folded)),
+        page=int(page.group(1) or page.group(2)) if page else None,
+        entities=frozenset(text.entities(question, lang)),
+        change=bool(re.search(words.CHANGE, folded)),
+        target=bool(re.search(words.TARGET, folded)),
+    )
+
+
+def years_in(passage: str, published: int, lang: str, with_bases: bool = True) -> set[int]:
+    """The years a text speaks of (1987, 今年, "last year"); comparison bases left out unless asked."""
+    folded = text.fold(passage)
+    words = WORDS[lang]
+    found = [(m.start(), int(m.group())) for m in _YEAR.finditer(folded)]
+    found += [(m.start(), published + o) for w, o in words.RELATIVE_YEARS.items() for m in re.finditer(w, folded)]
+    return {year for at, year in found if with_bases or not re.search(words.BASE, folded[max(0, at - 30) : at])}

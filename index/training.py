@@ -1,0 +1,187 @@
+"""Fitting the ranker on labelled questions (numpy, scipy, scikit-learn; never imported when serving).
+
+A candidate is right when it comes from the labelled article and paragraph
+and cites the labelled value (or, for a question whose answer is not a
+number, cites none). Three steps:
+1. the scorer: a listwise (softmax) model over each question's candidates,
+   fitted by L-BFGS on the training questions that have a right candidate, its
+   L2 strength chosen by the dev questions' top-1;
+2. the calibrator: a logistic regression of "the best candidate is right" on
+   its score and its lead over the next, fitted on scores the scorer gave
+   questions it was not fitted on (folds by article), unanswerable ones included;
+3. the threshold: the lowest confidence at which the dev questions whose answer
+   is a figure, when answered, cite the right figure at least `PRECISION` of the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from index import text
+from index.candidates import Candidate
+from index.engine import Engine
+from index.evaluate import Bodies, Labelled, same_paragraph, same_value
+from index.features import NAMES
+from index.ranker import Ranker
+
+PRECISION = 0.9  # of answered figure questions, the share that must cite the right figure
+STRENGTHS = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # L2 penalties tried on dev (per question, on standardised features)
+FOLDS = 5  # out-of-fold scores for the calibrator: each fold's articles scored by a model fitted without them
+
+
+@dataclass(frozen=True)
+class Examples:
+    """One question's candidates: feature vectors and whether each is the right answer."""
+
+    question: Labelled
+    vectors: list[list[float]]
+    right: list[bool]
+    figures: list[float | None]  # each candidate's value: a right figure may stand in a wrong passage
+
+
+def examples(engine: Engine, questions: Iterable[Labelled], bodies: Bodies) -> list[Examples]:
+    out = []
+    for question in questions:
+        lang = text.detect_lang(question.question, default=question.lang)
+        scored = engine.scored(engine.frame(question.question, lang))
+        out.append(Examples(
+            question,
+            scored.vectors,
+            [is_right(question, c, bodies) for c in scored.candidates],
+            [c.figure.value if c.figure else None for c in scored.candidates],
+        ))
+    return out
+
+
+def is_right(question: Labelled, candidate: Candidate, bodies: Bodies) -> bool:
+    found = candidate.found
+    if not same_paragraph(found.article.source, found.passage.zh, question, bodies):
+        return False
+    if question.figure:
+        return candidate.figure is not None and same_value(candidate.figure.value, float(question.figure["value"]))
+    return candidate.figure is None
+
+
+# The scorer ------------------------------------------------------------------------------------
+
+
+def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] = NAMES) -> Ranker:
+    """Scorer, calibrator and threshold; `keep` names the features used (the rest weigh 0, for ablations)."""
+    mean, scale = _standardisation(train)
+    mask = np.array([name in keep for name in NAMES], dtype=float)
+    fitted = [_scorer(train, mean, scale, mask, strength) for strength in STRENGTHS]
+    best = max(fitted, key=lambda ranker: top1(ranker, dev))
+    strength = STRENGTHS[fitted.index(best)]
+    calibrated = replace(best, calibration=_calibration(train, mean, scale, mask, strength))
+    return replace(calibrated, threshold=_threshold(calibrated, dev))
+
+
+def _standardisation(train: Sequence[Examples]) -> tuple[np.ndarray, np.ndarray]:
+    rows = np.array([v for e in train for v in e.vectors])
+    scale = rows.std(axis=0)
+    return rows.mean(axis=0), np.where(scale > 0, scale, 1.0)
+
+
+def _scorer(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
+            strength: float) -> Ranker:
+    """Weights maximising the softmax likelihood of the right candidates, with an L2 penalty."""
+    lists = [((np.array(e.vectors) - mean) / scale * mask, np.array(e.right)) for e in train if any(e.right)]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = strength * w @ w / 2, strength * w
+        for x, right in lists:
+            s = x @ w
+            p_all = _softmax(s)
+            p_right = _softmax(s[right])
+            total += _logsumexp(s) - _logsumexp(s[right])
+            grad = grad + p_all @ x - p_right @ x[right]
+        return total, grad * mask
+
+    w = minimize(loss, np.zeros(len(NAMES)), jac=True, method="L-BFGS-B").x
+    return Ranker(NAMES, tuple(mean.tolist()), tuple(scale.tolist()), tuple(w.tolist()), (0.0, 0.0, 0.0), 0.0)
+
+
+def _softmax(s: np.ndarray) -> np.ndarray:
+    e = np.exp(s - s.max())
+    return e / e.sum()
+
+
+def _logsumexp(s: np.ndarray) -> float:
+    top = s.max()
+    return float(top + np.log(np.exp(s - top).sum()))
+
+
+# Choices, calibration, threshold ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the ranker answers to one question and how right it is."""
+
+    question: Labelled
+    score: float
+    runner_up: float | None
+    right: bool  # the best candidate is the labelled answer
+    figure_right: bool  # it cites the labelled value (what the figure measure counts)
+
+
+def choices(ranker: Ranker, examples_: Iterable[Examples]) -> list[Choice]:
+    out = []
+    for e in examples_:
+        if not e.vectors:
+            out.append(Choice(e.question, float("-inf"), None, False, False))
+            continue
+        scored = sorted(((ranker.score(v), k) for k, v in enumerate(e.vectors)), reverse=True)
+        score, k = scored[0]
+        want = e.question.figure["value"] if e.question.figure else None
+        figure_right = want is not None and same_value(e.figures[k], float(want))
+        runner_up = scored[1][0] if len(scored) > 1 else None
+        out.append(Choice(e.question, score, runner_up, e.right[k], figure_right))
+    return out
+
+
+def top1(ranker: Ranker, examples_: Sequence[Examples]) -> float:
+    """Share of answerable questions whose best candidate is right."""
+    answerable = [c for c in choices(ranker, examples_) if c.question.article is not None]
+    return sum(c.right for c in answerable) / len(answerable) if answerable else 0.0
+
+
+def _calibration(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
+                 strength: float) -> tuple[float, float, float]:
+    """Logistic regression of "the best candidate is right" on its out-of-fold score and lead."""
+    from sklearn.linear_model import LogisticRegression
+
+    homes = sorted({e.question.home or "" for e in train})
+    rows, labels = [], []
+    for fold in range(FOLDS):
+        held = {h for i, h in enumerate(homes) if i % FOLDS == fold}
+        ranker = _scorer([e for e in train if e.question.home not in held], mean, scale, mask, strength)
+        for c in choices(ranker, [e for e in train if e.question.home in held and e.vectors]):
+            rows.append([c.score, c.score - c.runner_up if c.runner_up is not None else 0.0])
+            labels.append(c.right)
+    model = LogisticRegression().fit(rows, labels)
+    return float(model.intercept_[0]), float(model.coef_[0][0]), float(model.coef_[0][1])
+
+
+def confidence(ranker: Ranker, choice: Choice) -> float:
+    return ranker.confidence(choice.score, choice.runner_up) if choice.score > float("-inf") else 0.0
+
+
+def _threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
+    """The lowest confidence at which the answered figure questions cite the right figure PRECISION of the time."""
+    asked = [(confidence(ranker, c), c) for c in choices(ranker, dev) if c.question.figure]
+    for threshold in sorted({p for p, _ in asked}):
+        answered = [c for p, c in asked if p >= threshold]
+        if sum(c.figure_right for c in answered) >= PRECISION * len(answered):
+            return threshold
+    return 1.0
+
+
+def train(engine: Engine, train_questions: list[Labelled], dev_questions: list[Labelled], archive: Path) -> Ranker:
+    bodies = Bodies(archive)
+    return fit(examples(engine, train_questions, bodies), examples(engine, dev_questions, bodies))

@@ -1,0 +1,36 @@
+"""English word lists: what the question reader and the features look for in English text."""
+
+from __future__ import annotations
+
+# What a question asks for, by the words that ask it; the first pattern that matches names the kind.
+KINDS = (
+    ("share", r"\b(share|percent(age)?|per cent|proportion|ratio|rate|how fast)\b|%"),
+    ("duration", r"\bhow (many|long) (years|months|days)\b|\bhow long\b|\bfor how many years\b"),
+    ("date", r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bin what year\b"),
+    ("count", r"\bhow many\b|\bnumber of\b|\bcount\b"),
+    ("money", r"\bvalue\b|\bworth\b|\bcost\b|\binvest|\bcapital\b|\bfund|\bmoney\b|\bspen[dt]\b|\bpaid\b|"
+              r"\bpay\b|\byuan\b|\bdollars?\b|\byen\b|\bfrancs?\b|\brubles?\b|\bincome\b|\brevenue\b|\bprofit"),
+    ("amount", r"\bhow much\b|\bamount\b|\bvolume\b|\btotal\b|\boutput\b|\bproduc"),
+    ("which", r"^\s*(which|where|who|whom|what (city|cities|province|port|ports|country|countries)|name)\b"),
+    ("which", r"^\s*(is|are|was|were|has|have|had|did|does|do|will|can)\b"),
+)
+# The unit a question names without a measure word.
+UNIT_WORDS = {
+    "people": r"\b(people|persons?|labou?rers?|workers?|residents?|visitors?|tourists?|students?|staff)\b",
+    "tons": r"\btons?\b|\btonnes?\b",
+    "km": r"\bkm\b|\bkilomet|\blength\b|\bhow long is\b",
+    "items": r"\b(items?|projects?|contracts?|kinds?|varieties|commodities|products?|types?)\b",
+}
+RELATIVE_YEARS = {"this year": 0, "last year": -1, "next year": 1, r"\bnow\b": 0, r"\bat present\b": 0}
+CHANGE = (r"\b(rise|rose|risen|grow|grew|grown|growth|increase|increased|up|gain|fell|fall|drop|dropped|decline|"
+          r"decrease|decreased|more than last|compared|higher|lower)\b|\bhow (much|many) (more|less|fewer)\b")
+# Words before a figure that make it the base of a comparison ("over 1983", "from 50"), not a level.
+BASE = r"(?:\bover|\bthan|\bcompared with|\bfrom)\s*(?:the\s+)?(?:same period(?: of)?\s+)?$"
+FROM = r"\bfrom\b"
+# Words that only say what kind of figure is wanted: they say nothing of which passage answers.
+FRAME_WORDS = (
+    "share percent percentage proportion value worth amount number figure total make up length long "
+    "far size big high fast rate km kilometres kilometers tons yuan dollars"
+)
+# Words that make a figure a plan or a goal rather than what came about.
+TARGET = r"\b(plan|planned|plans|target|targets|goal|goals|aim|aims|expected|expect|projected|quota|task)\b"

@@ -1,0 +1,23 @@
+"""Chinese word lists: what the question reader and the features look for in Chinese text."""
+
+from __future__ import annotations
+
+KINDS = (
+    ("share", r"百分之|比重|比例|占.{0,6}(多少|几)|%|成$"),
+    ("duration", r"多少年|几年|多久|多长时间|多少个月|几个月"),
+    ("date", r"哪一年|哪年|何时|什么时候|哪一天|哪个月|几月|何年"),
+    ("money", r"多少钱|金额|总额|贸易额|价值|投资|产值|收入|多少元|资金|花了|费用|外资|利润|创汇"),
+    ("count", r"(多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|台|辆|艘|处|户|件|届|支|队)"),
+    ("amount", r"多少|产量|总量|几何"),
+    ("which", r"哪些|哪里|哪儿|哪个|谁|什么|吗|是否|有没有"),
+)
+# 多少种, 几岁: the measure word an answer's figure should carry.
+MEASURE = (r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|公里|元|支|队|届|台|辆|艘|户|件|亩|斤|岁|秒|米|倍|度|"
+           r"枚|块|场|局|天|年)")
+RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "现在": 0, "目前": 0, "现有": 0}
+CHANGE = r"增长|增加|提高|上升|下降|减少|增产|减产|多了|少了|比去年|比上年|翻了?一番|比.{0,10}(多|少|增|减|高|低)"
+BASE = r"(?:比|较|同比)\s*$"
+FROM = r"[由从]"
+FRAME_WORDS = "比重 比例 百分之 数量 数字 情况 占 总数 多大 大 多高 高 多长 长 多快 快 多远 钱 花"
+# Words that make a figure a plan or a goal rather than what came about.
+TARGET = r"计划|目标|任务|要求|争取|力争|预计|预期|可望|规划|指标|打算|设想"
