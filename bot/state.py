@@ -49,7 +49,7 @@ def _check(data: Any) -> tuple[dict[str, str], dict[str, str]]:
     return dict(langs), dict(list(questions.items())[-QUESTIONS_KEPT:])
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> Any:
     """The parsed file; OSError, UnicodeError, json or StateError when it cannot be trusted."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # a symlink planted in its place is not followed
     with os.fdopen(fd, "rb") as file:
@@ -58,7 +58,7 @@ def _read(path: Path) -> dict[str, Any]:
             raise StateError("not a regular file")
         if info.st_size > MAX_BYTES:
             raise StateError(f"larger than {MAX_BYTES} bytes")
-        return dict(json.loads(file.read().decode("utf-8")))
+        return json.loads(file.read().decode("utf-8"))
 
 
 def write_atomically(path: Path, text: str) -> None:
