@@ -70,7 +70,7 @@ class Inbox:
         acked = self.db.execute("SELECT value FROM meta WHERE key = 'offset'").fetchone()
         return max(int(stored), int(acked[0]) if acked else 0)
 
-    def store(self, updates: list[dict[str, Any]], acked: int) -> list[dict[str, Any]]:
+    def store(self, updates: list[Update], acked: int) -> list[Update]:
         """Stores a fetched batch in one transaction; returns the updates not seen before.
         `acked` is the offset just sent, which Telegram has taken as an acknowledgement:
         done updates below it can never come again, so they are forgotten."""
@@ -80,7 +80,7 @@ class Inbox:
             for update in updates:
                 cursor = self.db.execute(
                     "INSERT OR IGNORE INTO updates (update_id, body) VALUES (?, ?)",
-                    (update["update_id"], json.dumps(update)),
+                    (update.update_id, json.dumps(update.to_dict())),
                 )
                 if cursor.rowcount:
                     new.append(update)
@@ -120,17 +120,17 @@ class Poller:
         """Answers what an earlier run left unanswered, then polls until `stop` is set."""
         await self.app.bot.delete_webhook()
         for data in self.inbox.unfinished():
-            await self._dispatch(data)
+            await self._dispatch(Update.de_json(data, self.app.bot))
         while not stop.is_set():
             batch = await self._fetch(stop)
             if batch is None:
                 break
             offset, updates = batch
-            for data in self.inbox.store(updates, offset):
-                await self._dispatch(data)
+            for update in self.inbox.store(updates, offset):
+                await self._dispatch(update)
         await self._finish()
 
-    async def _fetch(self, stop: asyncio.Event) -> tuple[int, list[dict[str, Any]]] | None:
+    async def _fetch(self, stop: asyncio.Event) -> tuple[int, list[Update]] | None:
         """(the offset asked for, the updates), or None once `stop` is set. An update is
         acknowledged only by the next call, made after this batch is stored."""
         offset = self.inbox.next_offset()
@@ -158,22 +158,22 @@ class Poller:
             log.warning("getUpdates failed (%s); polling again", type(error).__name__)
             await asyncio.sleep(RETRY_DELAY)
             return offset, []
-        return offset, [update.to_dict() for update in updates]
+        return offset, list(updates)
 
-    async def _dispatch(self, data: dict[str, Any]) -> None:
+    async def _dispatch(self, update: Update) -> None:
         await self._slots.acquire()  # waits only when MAX_IN_FLIGHT updates are in hand
-        task = asyncio.create_task(self._handle(data))
+        task = asyncio.create_task(self._handle(update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _handle(self, data: dict[str, Any]) -> None:
+    async def _handle(self, update: Update) -> None:
         """Runs the handlers (errors go to the Application's error handler), then marks it done."""
         try:
             try:
-                await self.app.process_update(Update.de_json(data, self.app.bot))
+                await self.app.process_update(update)
             except Exception:
-                log.exception("update %s could not be processed", data.get("update_id"))
-            self.inbox.done(int(data["update_id"]))  # not reached when cancelled at stop: kept for the restart
+                log.exception("update %s could not be processed", update.update_id)
+            self.inbox.done(update.update_id)  # not reached when cancelled at stop: kept for the restart
         finally:
             self._slots.release()
 
