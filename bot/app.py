@@ -3,13 +3,19 @@
 The token is a secret: it appears in every Bot API URL, which PTB's HTTP client
 (httpx) logs, and in some of PTB's own messages. `TokenFilter` removes it from
 every log record that reaches a handler, and httpx is kept at WARNING.
+
+State is data (bot/state.py, a JSON file), never a pickle; long polling goes
+through bot/inbox.py, which stores each update before Telegram is told it arrived.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
+import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,17 +23,19 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, PersistenceInput, PicklePersistence
+from telegram.ext import AIORateLimiter, Application
 
 from bot.flood import FloodGate
 from bot.handlers import ArchiveBot
 from bot.i18n import t
+from bot.inbox import Inbox, Poller
+from bot.state import STATE_NAME, BotState
 from bot.worker import EngineWorker
 from index.store import IndexUnavailable
 
 log = logging.getLogger(__name__)
 
-STATE_FILE = "bot-state.pickle"  # next to the index folder: a rebuild of the index keeps it
+INBOX_SUFFIX = ".updates.sqlite"  # the update queue lives beside the state file
 COMMANDS = ("start", "help", "ask", "lang", "about")
 REDACTED = "[TOKEN]"
 
@@ -76,30 +84,66 @@ async def _register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> 
         await app.bot.set_my_commands(commands, language_code=code)
 
 
+def default_state(index_dir: Path) -> Path:
+    """Inside the index folder: private to its owner as the index is, and kept by a rebuild
+    (which replaces generations inside the folder, never the folder)."""
+    return index_dir / STATE_NAME
+
+
+def inbox_path(state_path: Path) -> Path:
+    return state_path.with_name(state_path.name + INBOX_SUFFIX)
+
+
 def build_application(
     token: str,
     engine: EngineWorker,
     base_url: str | None = None,
-    state_path: Path | None = None,
+    state: BotState | None = None,
     flood: FloodGate | None = None,
+    group_flood: FloodGate | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bot, ready to run: rate limited, persistent when `state_path` is given, and
-    processing updates concurrently so one slow answer does not hold up other chats."""
+    """The bot, ready to run: rate limited, and processing updates concurrently so one slow
+    answer does not hold up other chats. Its state is saved at shutdown too."""
+    bot_state = state or BotState(None)
+
+    async def save_state(_: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        await bot_state.save()
+
     builder = (
         Application.builder()
         .token(token)
         .rate_limiter(AIORateLimiter(max_retries=2))
         .concurrent_updates(True)
         .post_init(_register_commands)
+        .post_stop(save_state)
     )
     if base_url:
         builder = builder.base_url(base_url)
-    if state_path:
-        store = PersistenceInput(chat_data=False, callback_data=False)
-        builder = builder.persistence(PicklePersistence(state_path, store_data=store))
     app = builder.build()
-    ArchiveBot(engine, flood).register(app)
+    ArchiveBot(engine, bot_state, flood, group_flood).register(app)
     return app
+
+
+async def poll(app: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox, stop: asyncio.Event) -> None:
+    """Runs the Application on the Inbox's long polling until `stop` is set."""
+    async with app:
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        try:
+            await Poller(app, inbox).run(stop)
+        finally:
+            await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
+
+
+async def _poll_until_signalled(app: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await poll(app, inbox, stop)
 
 
 def _fail(message: str) -> int:
@@ -107,9 +151,12 @@ def _fail(message: str) -> int:
     return 1
 
 
-def serve(index_dir: Path, base_url: str | None, webhook_url: str | None, port: int) -> int:
+def serve(
+    index_dir: Path, base_url: str | None, webhook_url: str | None, port: int, state_path: Path | None = None
+) -> int:
     """Runs the bot until SIGTERM or Ctrl-C; long polling, or a webhook at `webhook_url`
-    (listening on `port`, checked with a secret token). Returns the exit code."""
+    (listening on `port`, checked with a secret token). State in `state_path` (default
+    inside the index folder). Returns the exit code."""
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
         return _fail("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token.")
@@ -119,8 +166,10 @@ def serve(index_dir: Path, base_url: str | None, webhook_url: str | None, port: 
         return _fail(str(error))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     redaction = install_redaction(token)
+    state_path = state_path or default_state(index_dir)
+    inbox: Inbox | None = None
     try:
-        app = build_application(token, engine, base_url, index_dir.parent / STATE_FILE)
+        app = build_application(token, engine, base_url, BotState(state_path))
         if webhook_url:
             app.run_webhook(
                 listen="0.0.0.0",
@@ -131,9 +180,12 @@ def serve(index_dir: Path, base_url: str | None, webhook_url: str | None, port: 
                 close_loop=False,
             )
         else:
-            app.run_polling(close_loop=False)
-    except (TelegramError, OSError) as error:
+            inbox = Inbox(inbox_path(state_path))
+            asyncio.run(_poll_until_signalled(app, inbox))
+    except (TelegramError, OSError, sqlite3.Error) as error:
         return _fail(redaction.redact(f"the bot stopped: {error}"))
     finally:
+        if inbox is not None:
+            inbox.close()
         engine.close()
     return 0

@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--base-url", help="another Bot API server, e.g. http://127.0.0.1:8081/bot")
     command.add_argument("--webhook-url", help="receive updates by webhook at this public URL")
     command.add_argument("--port", type=int, default=8443, help="local port for the webhook")
+    command.add_argument("--state", type=Path, metavar="FILE",
+                         help="the bot's state file (JSON, mode 0600; default: bot-state.json in the index folder)")
     command.set_defaults(run=_serve)
 
     command = commands.add_parser("eval", help="score answers to labelled questions, beside raw BM25 top-1")
@@ -225,7 +227,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.index == DEFAULT_INDEX:
         open_engine(args.index)
-    return serve(args.index, args.base_url, args.webhook_url, args.port)
+    return serve(args.index, args.base_url, args.webhook_url, args.port, args.state)
 
 
 def _train(args: argparse.Namespace) -> int:

@@ -1,14 +1,18 @@
 """Telegram handlers: private questions, groups, inline figures, buttons, deep links.
 
 Buttons carry their whole state in callback data (at most 64 bytes): a short id
-of the question (kept in bot_data, which persists), the result rank, and the
-languages; so buttons on old messages keep working after a restart. Every input
-from Telegram (text, callback data, deep-link payloads, inline offsets) is
-validated before use.
+of the question (kept in the state file, bound to the chat it was asked in, so a
+button works only there), the result rank, and the languages; so buttons on old
+messages keep working after a restart. Every input from Telegram (text, callback
+data, deep-link payloads, inline offsets) is validated before use.
+
+Budgets: every question counts against its user (when Telegram names one) and,
+in a group, against the group; see bot/flood.py.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import logging
@@ -26,7 +30,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -42,9 +46,10 @@ from telegram.ext import (
 from bot import render
 from bot.flood import FloodGate, Verdict
 from bot.i18n import t, ui_lang
+from bot.state import BotState
 from bot.worker import EngineWorker
 from index.engine import MAX_QUESTION, clean
-from index.model import Answer
+from index.model import Answer, Article, Passage
 
 log = logging.getLogger(__name__)
 
@@ -52,34 +57,26 @@ ASK_TIMEOUT = 20.0
 INLINE_TIMEOUT = 6.0  # Telegram drops inline answers after ~10 s
 INLINE_PAGE = 50
 MAX_SKIP = 50
-QUESTIONS_KEPT = 5000
+# A full article is shown up to this many characters (three messages); a longer one ends
+# with a note. Rendering is linear in what is shown, so any article costs the same at most.
+ARTICLE_SHOWN = 3 * render.MESSAGE_LIMIT
 _ID = r"[A-Za-z0-9_-]"
+_OFFSET = re.compile(r"[0-9]{1,5}")  # ASCII digits only: '²' and '⑤' are digits to str.isdigit()
 _VIEW = re.compile(rf"v\|({_ID}{{8}})\|(\d{{1,2}})\|(en|zh)\|(en|zh)")
 _NEXT = re.compile(rf"n\|({_ID}{{8}})\|(\d{{1,2}})\|(en|zh)")
 _ARTICLE = re.compile(rf"a\|({_ID}{{1,56}})\|(en|zh)")
 _DEEP_ARTICLE = re.compile(rf"a_({_ID}{{1,62}})")
 
 
-def _pref(context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    lang = (context.user_data or {}).get("lang")
-    return lang if lang in ("en", "zh") else None
-
-
-def _ui(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    user = update.effective_user
-    return ui_lang(_pref(context), user.language_code if user else None)
-
-
-def _remember(context: ContextTypes.DEFAULT_TYPE, question: str) -> str:
-    """A short id for the question, kept (bounded, oldest dropped) for its buttons."""
+def _qid(question: str) -> str:
+    """A short id for the question, for its buttons (8 characters of callback data)."""
     digest = hashlib.blake2b(question.encode(), digest_size=6).digest()
-    qid = base64.urlsafe_b64encode(digest).decode()
-    questions: dict[str, str] = context.bot_data.setdefault("questions", {})
-    questions.pop(qid, None)
-    questions[qid] = question
-    while len(questions) > QUESTIONS_KEPT:
-        del questions[next(iter(questions))]
-    return qid
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def _inline_offset(offset: str) -> int:
+    """A page offset from Telegram (echoing our next_offset); anything else reads as 0."""
+    return int(offset) if _OFFSET.fullmatch(offset) else 0
 
 
 def _other(lang: str) -> str:
@@ -126,9 +123,25 @@ def _command_for_us(text: str, username: str) -> bool:
 class ArchiveBot:
     """The handlers, sharing the engine worker and the flood gate."""
 
-    def __init__(self, engine: EngineWorker, flood: FloodGate | None = None) -> None:
+    def __init__(
+        self,
+        engine: EngineWorker,
+        state: BotState,
+        flood: FloodGate | None = None,
+        group_flood: FloodGate | None = None,
+    ) -> None:
         self.engine = engine
+        self.state = state
         self.flood = flood or FloodGate()
+        self.group_flood = group_flood or FloodGate.for_groups()
+
+    def _pref(self, update: Update) -> str | None:
+        user = update.effective_user
+        return self.state.lang(user.id) if user else None
+
+    def _ui(self, update: Update) -> str:
+        user = update.effective_user
+        return ui_lang(self._pref(update), user.language_code if user else None)
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.add_handler(TypeHandler(Update, self.gate), group=-1)
@@ -152,11 +165,12 @@ class ArchiveBot:
     # -- flood control -------------------------------------------------------
 
     def _counts(self, update: Update, username: str, bot_id: int) -> bool:
-        """Is this update a question (or a button press) the bot will work on?"""
+        """Is this update a question (or a button press) the bot will work on? A group
+        message counts without a sender too (an anonymous admin, a linked channel)."""
         if update.callback_query:
             return True
         message = update.message
-        if message is None or message.from_user is None:
+        if message is None:
             return False
         if message.chat.type == ChatType.PRIVATE:
             return True
@@ -164,14 +178,24 @@ class ArchiveBot:
             return _command_for_us(message.text, username)
         return _addressed(message, username, bot_id) is not None
 
+    def _verdict(self, update: Update) -> tuple[Verdict, str]:
+        """The group's budget first (one note for the whole group), then the user's."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            verdict = self.group_flood.check(chat.id)
+            if verdict is not Verdict.ALLOW:
+                return verdict, "group_slow_down"
+        if user is None:
+            return Verdict.ALLOW, ""
+        return self.flood.check(user.id), "slow_down"
+
     async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = update.effective_user
-        if user is None or not self._counts(update, context.bot.username, context.bot.id):
+        if not self._counts(update, context.bot.username, context.bot.id):
             return
-        verdict = self.flood.check(user.id)
+        verdict, key = self._verdict(update)
         if verdict is Verdict.ALLOW:
             return
-        note = t("slow_down", _ui(update, context)) if verdict is Verdict.WARN else None
+        note = t(key, self._ui(update)) if verdict is Verdict.WARN else None
         if update.callback_query:
             await update.callback_query.answer(note)
         elif note and update.message:
@@ -187,13 +211,16 @@ class ArchiveBot:
     async def answer(self, message: Message, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         """Answers `text` as a question, replying to `message` (quoted outside private chats)."""
         quote = message.chat.type != ChatType.PRIVATE
-        ui = ui_lang(_pref(context), message.from_user.language_code if message.from_user else None)
+        user = message.from_user
+        pref = self.state.lang(user.id) if user else None
+        ui = ui_lang(pref, user.language_code if user else None)
         question, cut = clean(text)
         if not question:
             await message.reply_text(t("empty", ui), do_quote=quote)
             return
-        answer = await self._ask(question, _pref(context), 0)
-        qid = _remember(context, question)
+        answer = await self._ask(question, pref, 0)
+        qid = _qid(question)
+        self.state.remember(message.chat.id, qid, question)
         parts = render.split_html(render.answer_html(answer))
         if cut:
             parts.insert(0, render.escape(t("cut", answer.lang, limit=MAX_QUESTION)))
@@ -203,6 +230,7 @@ class ArchiveBot:
             await message.reply_text(
                 part, parse_mode=ParseMode.HTML, do_quote=quote, reply_markup=markup if last else None
             )
+        await self.state.save_if_due()
 
     async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message:
@@ -210,7 +238,7 @@ class ArchiveBot:
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message:
-            await update.message.reply_text(t("empty", _ui(update, context)))
+            await update.message.reply_text(t("empty", self._ui(update)))
 
     async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
@@ -227,7 +255,7 @@ class ArchiveBot:
         question = " ".join(context.args or [])
         if not question.strip():
             quote = message.chat.type != ChatType.PRIVATE
-            await message.reply_text(t("ask_usage", _ui(update, context)), do_quote=quote)
+            await message.reply_text(t("ask_usage", self._ui(update)), do_quote=quote)
             return
         await self.answer(message, context, question)
 
@@ -237,7 +265,7 @@ class ArchiveBot:
         message = update.message
         if message is None:
             return
-        ui = _ui(update, context)
+        ui = self._ui(update)
         payload = (context.args or [""])[0]
         deep = _DEEP_ARTICLE.fullmatch(payload)
         if deep:
@@ -253,26 +281,26 @@ class ArchiveBot:
             await message.reply_text(t("no_article", lang))
             return
         passages = await self.engine.run(lambda e: e.passages(article_id), ASK_TIMEOUT)
-        for part in render.article_html(article, passages, lang):
+        for part in await _article_parts(article, passages, lang):
             await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_message:
-            await update.effective_message.reply_text(t("help", _ui(update, context), bot=context.bot.username))
+            await update.effective_message.reply_text(t("help", self._ui(update), bot=context.bot.username))
 
     async def lang(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.message
-        if message is None or context.user_data is None:
+        message, user = update.message, update.effective_user
+        if message is None:
             return
         choice = (context.args or [""])[0].lower()
-        if choice in ("en", "zh"):
-            context.user_data["lang"] = choice
+        if user is not None and choice in ("en", "zh"):
+            await self.state.set_lang(user.id, choice)  # saved before the user is told
             await message.reply_text(t("lang_set", choice))
-        elif choice == "auto":
-            context.user_data.pop("lang", None)
-            await message.reply_text(t("lang_auto", _ui(update, context)))
+        elif user is not None and choice == "auto":
+            await self.state.set_lang(user.id, None)
+            await message.reply_text(t("lang_auto", self._ui(update)))
         else:
-            await message.reply_text(t("lang_usage", _ui(update, context)))
+            await message.reply_text(t("lang_usage", self._ui(update)))
 
     async def about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is None:
@@ -280,7 +308,7 @@ class ArchiveBot:
         stats = await self.engine.run(lambda e: e.stats(), ASK_TIMEOUT)
         text = t(
             "about",
-            _ui(update, context),
+            self._ui(update),
             articles=stats.articles,
             passages=stats.passages,
             figures=stats.figures,
@@ -297,16 +325,17 @@ class ArchiveBot:
         if query is None:
             return
         data = query.data or ""
-        ui = _ui(update, context)
-        questions: dict[str, str] = context.bot_data.get("questions", {})
+        ui = self._ui(update)
+        message = query.message if isinstance(query.message, Message) else None
         if match := _ARTICLE.fullmatch(data):
             await query.answer()
-            if isinstance(query.message, Message):
-                await self.send_article(query.message, match.group(1), match.group(2))
+            if message:
+                await _after_answer(self.send_article(message, match.group(1), match.group(2)), update)
             return
         match = _VIEW.fullmatch(data) or _NEXT.fullmatch(data)
-        question = questions.get(match.group(1)) if match else None
-        if match is None or question is None or not isinstance(query.message, Message):
+        # A question id is honoured only in the chat it was asked in: never another user's.
+        question = self.state.question(message.chat.id, match.group(1)) if match and message else None
+        if match is None or question is None or message is None:
             await query.answer(t("expired", ui), show_alert=True)
             return
         qid, skip, lang = match.group(1), int(match.group(2)), match.group(3)
@@ -316,7 +345,7 @@ class ArchiveBot:
             await query.answer(t("no_more", lang))
             return
         await query.answer()
-        await self._replace(query.message, answer, qid, skip, view)
+        await _after_answer(self._replace(message, answer, qid, skip, view), update)
 
     async def _replace(self, message: Message, answer: Answer, qid: str, skip: int, view: str | None) -> None:
         """Shows `answer` in place of the message's; long answers continue in new messages."""
@@ -336,13 +365,13 @@ class ArchiveBot:
         query = update.inline_query
         if query is None:
             return
-        lang = ui_lang(_pref(context), query.from_user.language_code)
+        lang = ui_lang(self.state.lang(query.from_user.id), query.from_user.language_code)
         text, _ = clean(query.query, 256)
         if not text:
             hint = InlineQueryResultsButton(text=t("inline_hint", lang), start_parameter="help")
             await query.answer([], button=hint, cache_time=300, is_personal=True)
             return
-        offset = int(query.offset) if query.offset.isdigit() and len(query.offset) <= 5 else 0
+        offset = _inline_offset(query.offset)
         try:
             hits = await self.engine.run(lambda e: e.figures(text, limit=INLINE_PAGE, offset=offset), INLINE_TIMEOUT)
         except TimeoutError:
@@ -379,7 +408,7 @@ class ArchiveBot:
         log.error("update %s failed", update_id, exc_info=context.error)
         if not isinstance(update, Update):
             return
-        note = t("busy" if isinstance(context.error, TimeoutError) else "error", _ui(update, context))
+        note = t("busy" if isinstance(context.error, TimeoutError) else "error", self._ui(update))
         try:
             if update.callback_query:
                 await update.callback_query.answer(note)
@@ -387,3 +416,19 @@ class ArchiveBot:
                 await update.effective_message.reply_text(note)
         except Exception:
             log.warning("could not tell the user about the failure of update %s", update_id)
+
+
+async def _after_answer(work: Any, update: Update) -> None:
+    """Runs `work` (sending or editing) after a callback query was answered. A failure
+    there (the message's chat is gone, or the bot was removed from it) is one warning:
+    the press was already answered, and answering it again would be an API error."""
+    try:
+        await work
+    except TelegramError as error:
+        log.warning("update %s: could not act on a pressed button (%s)", update.update_id, type(error).__name__)
+
+
+async def _article_parts(article: Article, passages: tuple[Passage, ...], lang: str) -> list[str]:
+    """The article as messages, at most ARTICLE_SHOWN characters of it; rendered on a worker
+    thread, so even the largest article never holds up the event loop."""
+    return await asyncio.to_thread(render.article_html, article, passages, lang, ARTICLE_SHOWN)

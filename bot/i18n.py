@@ -53,6 +53,14 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "You are sending questions very quickly; I will answer again in a few seconds.",
         "提问太快了，请稍等几秒再问。",
     ),
+    "group_slow_down": (
+        "This group is asking faster than I can answer; I will answer again in a minute.",
+        "本群提问太快了，我一分钟后再继续回答。",
+    ),
+    "article_cut": (
+        "The article is too long for a chat: these are its first {shown} of {total} characters.",
+        "文章太长，这里只显示全文 {total} 个字符中的前 {shown} 个。",
+    ),
     "error": (
         "Sorry, something went wrong on my side. Please try again in a moment.",
         "抱歉，我这里出了点问题，请稍后再试。",

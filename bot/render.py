@@ -24,6 +24,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}")
 _TOKEN = re.compile(r"<[^<>]*>|&#?\w+;|[^<&]+|[<&]")
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)")
 _BREAKS = (re.compile(r"\n\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?。！？；;])\s*"), re.compile(r"\s"))
+PASSAGE_SLACK = 4  # passages read beyond the shown text, for figures at its end
 _CLOSER_RESERVE = 32  # room for the closing tags of a cut part: at most </b></u></i>
 
 
@@ -107,18 +108,54 @@ def answer_html(answer: Answer, view: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def article_html(article: Article, passages: tuple[Passage, ...], lang: str) -> list[str]:
-    """A whole article in `lang` (the other language, marked, when that side is missing), split.
-    `passages` (the article's) tell which English figures were mistranslated."""
-    figures = [f for p in passages for f in p.figures]
-    english = tuple(corrected(p, figures) for p in article.paragraphs_en)
-    own, other = (article.paragraphs_zh, english) if lang == "zh" else (english, article.paragraphs_zh)
+def _first_chars(paragraphs: list[str], limit: int | None) -> tuple[list[str], int]:
+    """The paragraphs up to `limit` characters in all (the last one cut), and how many
+    characters there were in all; linear in what is kept, whatever the article's size."""
+    total = sum(map(len, paragraphs))
+    if limit is None or total <= limit:
+        return paragraphs, total
+    kept: list[str] = []
+    room = limit
+    for paragraph in paragraphs:
+        if room <= 0:
+            break
+        kept.append(paragraph[:room])
+        room -= len(kept[-1])
+    return kept, total
+
+
+def _passages_for(passages: tuple[Passage, ...], shown: int | None) -> tuple[Passage, ...]:
+    """The passages that can hold a figure of the first `shown` characters: those up to that
+    much English text, and a few more for a paragraph cut into passages differently."""
+    if shown is None:
+        return passages
+    length = 0
+    for i, passage in enumerate(passages):
+        length += len(passage.en)
+        if length >= shown:
+            return passages[: i + PASSAGE_SLACK]
+    return passages
+
+
+def article_html(article: Article, passages: tuple[Passage, ...], lang: str, shown: int | None = None) -> list[str]:
+    """A whole article in `lang` (the other language, marked, when that side is missing), split;
+    at most `shown` characters of its text, then a note. `passages` (the article's) tell which
+    English figures were mistranslated."""
+    own = article.paragraphs_zh if lang == "zh" else article.paragraphs_en
+    paragraphs = list(own or (article.paragraphs_en if lang == "zh" else article.paragraphs_zh))
+    english_shown = bool(paragraphs) and (lang == "en") == bool(own)
+    text = paragraphs + [f"📷 {c}" for c in article.captions_zh]
+    kept, total = _first_chars(text, shown)
+    if english_shown:
+        figures = [f for p in _passages_for(passages, shown) for f in p.figures]
+        kept = [corrected(p, figures) if i < len(paragraphs) else p for i, p in enumerate(kept)]
     title = (article.title_zh or article.title_en) if lang == "zh" else (article.title_en or article.title_zh)
     head = [f"<b>{escape(title)}</b>", f"<i>{escape(citation(article, lang))}</i>", ""]
     if not own:
         head.append(t("original" if lang == "en" else "translation", lang))
-    body = [escape(p) for p in (own or other)]
-    body += [f"📷 {escape(c)}" for c in article.captions_zh]
+    body = [escape(p) for p in kept]
+    if len(kept) < len(text) or sum(map(len, kept)) < total:
+        body.append(f"<i>{escape(t('article_cut', lang, shown=sum(map(len, kept)), total=total))}</i>")
     return split_html("\n".join(head) + "\n\n".join(body))
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from index import numbers
@@ -113,6 +114,10 @@ _COMPARED = re.compile(r"(?:比|较|同比|than|over|compared with|from)\s*$", r
 _BASE_REACH = 14  # characters before a time word searched for a comparison marker: "compared with the "
 _CLAUSE_END = re.compile(r"[，；。！？,;!?：:]|\.(?!\d)")
 _SENTENCE_END = re.compile(r"[。；！？;!?]|\.(?!\d)")
+# A clause is shown beside its figure (inline results, answers): text without punctuation
+# ("1 " * 50,000) would otherwise make every figure carry the whole text, quadratic in
+# time and memory. A printed clause is far shorter than this on either side of its figure.
+CLAUSE_REACH = 500
 
 
 # Extraction -----------------------------------------------------------------
@@ -123,10 +128,57 @@ def extract(text: str, lang: str | None = None, when: date | None = None) -> lis
     if lang is None:
         lang = "zh" if _HAN.search(text) else "en"
     norm = numbers.normalise(text)
-    found = _zh(norm, when) if lang == "zh" else _en(norm, when)
+    marks = _Marks.of(norm, lang)
+    found = _zh(norm, marks, when) if lang == "zh" else _en(norm, when)
     found.sort(key=lambda f: f[0])
     # 10^400 overflows to inf: no reader can use it, and JSON cannot carry it.
-    return [_figure(text, norm, lang, when, *f) for f in found if math.isfinite(f[2])]
+    return [_figure(text, norm, marks, lang, when, *f) for f in found if math.isfinite(f[2])]
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Sentence ends, clause ends and time words of one text, found once.
+
+    Each figure looks its own up by bisection; scanning the text before (or after) every
+    figure again made extraction quadratic. Every mark is one character, and no time word
+    spans a sentence end, so the marks found over the whole text are the ones a scan of
+    any part of it between sentence ends finds.
+    """
+
+    sentence_ends: list[int]  # positions of _SENTENCE_END matches
+    clause_ends: list[int]  # positions of _CLAUSE_END matches
+    times: list[re.Match[str]]  # time words (_ZH_RELATIVE or _EN_RELATIVE), in order
+    time_starts: list[int]
+    time_ends: list[int]
+
+    @classmethod
+    def of(cls, norm: str, lang: str) -> _Marks:
+        # A time word right after a comparison marker is the base of the comparison, not a figure's time.
+        times = [
+            m for m in (_ZH_RELATIVE if lang == "zh" else _EN_RELATIVE).finditer(norm)
+            if not _COMPARED.search(norm, max(0, m.start() - _BASE_REACH), m.start())
+        ]
+        return cls(
+            [m.start() for m in _SENTENCE_END.finditer(norm)],
+            [m.start() for m in _CLAUSE_END.finditer(norm)],
+            times,
+            [m.start() for m in times],
+            [m.end() for m in times],
+        )
+
+
+def _ends_before(norm: str, ends: list[int], pos: int) -> list[int]:
+    """The positions of the (one-character) ends before `pos`, as a scan stopping at `pos`
+    sees them: there a '.' before a digit ends too, its digit being out of sight."""
+    before = ends[: bisect_left(ends, pos)]
+    if pos > 0 and norm[pos - 1] == "." and (not before or before[-1] != pos - 1):
+        before = [*before, pos - 1]
+    return before
+
+
+def _first_from(ends: list[int], pos: int) -> int | None:
+    i = bisect_left(ends, pos)
+    return ends[i] if i < len(ends) else None
 
 
 # (start, end, value, unit, qualifier, year or None)
@@ -134,30 +186,31 @@ _Raw = tuple[int, int, float, str, str, int | None]
 
 
 def _figure(
-    text: str, norm: str, lang: str, when: date | None, start: int, end: int,
+    text: str, norm: str, marks: _Marks, lang: str, when: date | None, start: int, end: int,
     value: float, unit: str, qualifier: str, year: int | None,
 ) -> Figure:
     if year is None and unit != "date":
-        year = _year_of(norm, start, lang, when)
+        year = _year_of(norm, marks, start, lang, when)
     return Figure(
         value=value, unit=unit, qualifier=qualifier, text=text[start:end], lang=lang,
-        span=(start, end), clause=_clause(text, norm, start, end), year=year,
+        span=(start, end), clause=_clause(text, norm, marks, start, end), year=year,
     )
 
 
-def _zh(text: str, when: date | None) -> list[_Raw]:
+def _zh(text: str, marks: _Marks, when: date | None) -> list[_Raw]:
     out: list[_Raw] = []
     taken: list[tuple[int, int]] = []
     for m in _ZH_DATE.finditer(text):
-        raw = _zh_date(text, m, when)
+        raw = _zh_date(text, marks, m, when)
         if raw:
             out.append(raw)
             taken.append(m.span())
     for m in _ZH_TIMES.finditer(text):
         out.append((m.start(), m.end(), 2.0 ** _TIMES[m.group("n")], "times", "exact", None))
         taken.append(m.span())
+    taken = _union(taken)
     for start, end, value, kind in numbers.scan_zh(text):
-        if any(a <= start < b for a, b in taken) or text[start - 1 : start] == "第":
+        if _covered(taken, start) or text[start - 1 : start] == "第":
             continue
         raw = _zh_number(text, start, end, value, kind)
         if raw:
@@ -165,11 +218,29 @@ def _zh(text: str, when: date | None) -> list[_Raw]:
     return out
 
 
-def _zh_date(text: str, m: re.Match[str], when: date | None) -> _Raw | None:
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans merged where they overlap, in order: a number is looked up in them by bisection
+    (checking every span for every number was quadratic in a text full of dates)."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _covered(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is `pos` inside one of `spans` (merged, in order)?"""
+    i = bisect_right(spans, (pos, math.inf)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _zh_date(text: str, marks: _Marks, m: re.Match[str], when: date | None) -> _Raw | None:
     month, day = _int(m.group("m") or m.group("m2")), _int(m.group("d") or m.group("d2"))
     if (month or day) and not (1 <= month <= 12 and 0 <= day <= 31):
         return None  # 13月, 3月45日: not a calendar date
-    year = _int(m.group("y")) or _year_of(text, m.start(), "zh", when)
+    year = _int(m.group("y")) or _year_of(text, marks, m.start(), "zh", when)
     if year is None and when is not None:
         year = when.year  # 6月底 with no year: the article's own year
     value = float(year or 0)
@@ -246,8 +317,9 @@ def _en(text: str, when: date | None) -> list[_Raw]:
     for m in _EN_TIMES.finditer(text):
         out.append((m.start(), m.end(), float(2 + ("doubl", "tripl", "quadrupl").index(m.group("w").lower())),
                     "times", "exact", None))
+    taken = _union(taken)
     for m in numbers.EN_SCAN.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if _covered(taken, m.start()):
             continue
         raw = _en_number(text, m)
         if raw:
@@ -290,26 +362,27 @@ def _en_number(text: str, m: re.Match[str]) -> _Raw | None:
     return (before.start() if before else start), end, value, unit, qualifier, None
 
 
-def _year_of(text: str, pos: int, lang: str, when: date | None) -> int | None:
+def _year_of(norm: str, marks: _Marks, pos: int, lang: str, when: date | None) -> int | None:
     """The year a figure speaks of, from the nearest time word of its sentence.
 
     Chinese puts the time before the figure (今年头7个月实现…); English often after
     it in the same clause ("$200 million this year"), so English looks there first.
     """
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
-    stop = _SENTENCE_END.search(text, pos)
-    end = stop.start() if stop else len(text)
-    found = [
-        m for m in (_ZH_RELATIVE if lang == "zh" else _EN_RELATIVE).finditer(text, start, end)
-        if not _COMPARED.search(text, max(start, m.start() - _BASE_REACH), m.start())
-    ]
-    before = [m for m in found if m.end() <= pos]
-    after = [m for m in found if m.start() > pos]
-    clause_end = _CLAUSE_END.search(text, pos)
-    if lang == "en" and after and (clause_end is None or after[0].start() < clause_end.start()):
-        pick: re.Match[str] | None = after[0]
+    ends = _ends_before(norm, marks.sentence_ends, pos)
+    start = ends[-1] + 1 if ends else 0
+    stop = _first_from(marks.sentence_ends, pos)
+    end = len(norm) if stop is None else stop
+    # Time words wholly before the figure, and those starting after it, within its sentence.
+    first = bisect_left(marks.time_starts, start)
+    last_before = bisect_right(marks.time_ends, pos) - 1
+    before = marks.times[last_before] if last_before >= first else None
+    i = bisect_right(marks.time_starts, pos)
+    after = marks.times[i] if i < len(marks.times) and marks.time_starts[i] < end else None
+    clause_end = _first_from(marks.clause_ends, pos)
+    if lang == "en" and after and (clause_end is None or after.start() < clause_end):
+        pick: re.Match[str] | None = after
     else:
-        pick = before[-1] if before else next(iter(after), None)
+        pick = before or after
     return _year_value(pick.group(), when) if pick else None
 
 
@@ -322,15 +395,17 @@ def _year_value(word: str, when: date | None) -> int | None:
     return when.year + offset if when is not None else None
 
 
-def _clause(text: str, norm: str, start: int, end: int) -> str:
-    """The clause holding the figure; with the one before when the figure opens it."""
-    bounds = list(_CLAUSE_END.finditer(norm, 0, start))
-    left = bounds[-1].end() if bounds else 0
+def _clause(text: str, norm: str, marks: _Marks, start: int, end: int) -> str:
+    """The clause holding the figure; with the one before when the figure opens it;
+    at most CLAUSE_REACH characters on either side of the figure."""
+    bounds = _ends_before(norm, marks.clause_ends, start)
+    left = bounds[-1] + 1 if bounds else 0
     opens = not norm[left:start].strip()
-    if opens and len(bounds) > 1 and not _SENTENCE_END.fullmatch(bounds[-1].group()):
-        left = bounds[-2].end()
-    stop = _CLAUSE_END.search(norm, end)
-    return text[left : stop.end() if stop else len(text)].strip()
+    if opens and len(bounds) > 1 and not _SENTENCE_END.fullmatch(norm[bounds[-1]]):
+        left = bounds[-2] + 1
+    stop = _first_from(marks.clause_ends, end)
+    right = stop + 1 if stop is not None else len(text)
+    return text[max(left, start - CLAUSE_REACH) : min(right, end + CLAUSE_REACH)].strip()
 
 
 # Cross-check ----------------------------------------------------------------

@@ -3,7 +3,9 @@ emulator, and the real Application polling it over HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,14 +14,18 @@ from typing import Any
 import pytest
 from emulator import Emulator
 
-from bot.app import build_application, install_redaction
+from bot.app import build_application, inbox_path, install_redaction, poll
 from bot.flood import FloodGate
+from bot.inbox import Inbox
+from bot.state import BotState
 from bot.worker import EngineWorker
 from index.store import ingest
 
 ARCHIVE = Path(__file__).resolve().parent / "data" / "reference"
 USER = Emulator.user(1001)
 USER_ZH = Emulator.user(1002, "zh-hans", "读者")
+START_TIMEOUT = 10.0  # seconds for the bot to start polling
+STOP_TIMEOUT = 20.0  # seconds for it to finish the updates in hand and stop
 
 
 @pytest.fixture(name="index_dir", scope="session")
@@ -39,28 +45,33 @@ async def emulator_fixture() -> AsyncIterator[Emulator]:
 
 @asynccontextmanager
 async def running(
-    emu: Emulator, index_dir: Path, state: Path, flood: FloodGate | None = None
+    emu: Emulator,
+    index_dir: Path,
+    state: Path,
+    flood: FloodGate | None = None,
+    group_flood: FloodGate | None = None,
 ) -> AsyncIterator[Any]:
-    """The real Application, long polling the emulator, until the block ends."""
+    """The real Application, long polling the emulator through the Inbox (as `serve` does),
+    until the block ends. The group budget is the production one unless one is given."""
     worker = EngineWorker(index_dir)
     redaction = install_redaction(emu.token)
-    roomy = FloodGate(burst=100)  # tests press quickly; the flood test passes its own gate
-    app = build_application(emu.token, worker, emu.base_url, state, flood or roomy)
+    roomy = FloodGate(burst=100)  # tests press quickly; the flood tests pass their own gate
+    app = build_application(emu.token, worker, emu.base_url, BotState(state), flood or roomy, group_flood)
+    inbox = Inbox(inbox_path(state))
+    stop = asyncio.Event()
+    task = asyncio.create_task(poll(app, inbox, stop))
     try:
-        async with app:
-            assert app.post_init is not None
-            await app.post_init(app)  # as run_polling does: registers the commands
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0, timeout=1)
-            try:
-                yield app
-            finally:
-                await emu.release_polls()
-                await app.updater.stop()
-                await app.stop()
-                await emu.release_polls(False)
+        deadline = time.monotonic() + START_TIMEOUT
+        while not app.running and not task.done() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert app.running, "the bot did not start"
+        yield app
     finally:
+        stop.set()
+        await emu.release_polls()  # the emulator answers the abandoned long poll now, not at its timeout
+        await asyncio.wait_for(task, STOP_TIMEOUT)
+        await emu.release_polls(False)
+        inbox.close()
         worker.close()
         for handler in logging.getLogger().handlers:
             handler.removeFilter(redaction)
@@ -69,7 +80,7 @@ async def running(
 @pytest.fixture(name="bot")
 async def bot_fixture(emulator: Emulator, index_dir: Path, tmp_path: Path) -> AsyncIterator[Emulator]:
     """The emulator, with the bot running against it."""
-    async with running(emulator, index_dir, tmp_path / "state.pickle"):
+    async with running(emulator, index_dir, tmp_path / "state.json"):
         yield emulator
 
 

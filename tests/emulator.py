@@ -171,6 +171,9 @@ class Emulator:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
         self.releasing = False  # pending getUpdates return at once, so the bot stops quickly
+        self.stalled = 0  # sendMessage requests held by stall_sends(), not yet executed
+        self._stall: asyncio.Event | None = None
+        self._dropping = False
         self._open_callbacks: set[str] = set()
         self._open_inline: set[str] = set()
         self._ids = itertools.count(1)
@@ -218,6 +221,8 @@ class Emulator:
         handler = getattr(self, f"api_{method.lower()}", None)
         params = await self._params(request)
         call = Call(method, params)
+        if method.lower() == "sendmessage" and self._stall is not None and not await self._held():
+            return web.json_response({"ok": False, "error_code": 503, "description": "dropped"}, status=503)
         try:
             if handler is None:
                 raise ApiError("Not Found", 404)
@@ -230,6 +235,28 @@ class Emulator:
         if method.lower() != "getupdates":
             await self._record(call)
         return web.json_response({"ok": True, "result": call.result})
+
+    def stall_sends(self) -> None:
+        """From now on, sendMessage requests wait (counted in `stalled`) and are not executed:
+        as if the bot's requests had not reached Telegram yet."""
+        self._stall, self._dropping = asyncio.Event(), False
+
+    async def drop_stalled(self) -> None:
+        """The held requests are dropped unexecuted (the bot that sent them was killed); new
+        requests are executed again."""
+        if self._stall is not None:
+            self._dropping = True
+            self._stall.set()
+            self._stall = None
+
+    async def _held(self) -> bool:
+        """Waits while sends are stalled; False when the request is to be dropped."""
+        assert self._stall is not None
+        stall = self._stall
+        self.stalled += 1
+        await stall.wait()
+        self.stalled -= 1
+        return not self._dropping
 
     async def _record(self, call: Call) -> None:
         async with self._changed:
@@ -385,6 +412,14 @@ class Emulator:
     async def private(self, sender: dict[str, Any], text: str) -> dict[str, Any]:
         chat = {"id": sender["id"], "type": "private", "first_name": sender["first_name"]}
         return await self.send(chat, sender, text)
+
+    async def anonymous(self, chat: dict[str, Any], text: str) -> dict[str, Any]:
+        """A group message without `from` (as the Bot API may send for channel posts and
+        anonymous senders): `sender_chat` names the chat instead."""
+        message = self._store(chat, {}, text, entities=self._entities(text), sender_chat=chat)
+        message.pop("from")
+        await self._push(message=message)
+        return message
 
     async def sticker(self, sender: dict[str, Any]) -> dict[str, Any]:
         chat = {"id": sender["id"], "type": "private", "first_name": sender["first_name"]}

@@ -121,7 +121,7 @@ async def test_full_article_button_sends_the_whole_article(bot: Emulator) -> Non
 async def test_buttons_keep_working_on_old_messages_after_a_restart(
     emulator: Emulator, index_dir: Path, tmp_path: Path
 ) -> None:
-    state = tmp_path / "state.pickle"
+    state = tmp_path / "state.json"
     async with running(emulator, index_dir, state):
         reply = await ask(emulator, USER, TRADE_1987)
     async with running(emulator, index_dir, state):
@@ -143,7 +143,7 @@ async def test_forged_or_stale_callback_data_is_answered_politely(bot: Emulator)
 async def test_language_choice_is_remembered_across_restarts(
     emulator: Emulator, index_dir: Path, tmp_path: Path
 ) -> None:
-    state = tmp_path / "state.pickle"
+    state = tmp_path / "state.json"
     async with running(emulator, index_dir, state):
         assert (await ask(emulator, USER, "/lang zh"))["text"] == "我会用中文回答。"
     async with running(emulator, index_dir, state):

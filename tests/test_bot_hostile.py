@@ -61,7 +61,7 @@ async def test_a_flooding_user_gets_one_note_while_others_are_served(
     emulator: Emulator, index_dir: Path, tmp_path: Path
 ) -> None:
     flooder = Emulator.user(3003)
-    async with running(emulator, index_dir, tmp_path / "state.pickle", FloodGate(burst=5, interval=2.0)):
+    async with running(emulator, index_dir, tmp_path / "state.json", FloodGate(burst=5, interval=2.0)):
         for i in range(30):
             await emulator.private(flooder, f"question {i} about border trade")
         other = await ask(emulator, USER, QUESTION)

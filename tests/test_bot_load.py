@@ -104,7 +104,7 @@ async def _drain(emu: Emulator, keys: set[tuple[object, ...]]) -> None:
 async def test_fifty_updates_a_second_for_twenty_seconds_each_answered_once(
     emulator: Emulator, index_dir: Path, tmp_path: Path
 ) -> None:
-    async with running(emulator, index_dir, tmp_path / "state.pickle", FloodGate()):
+    async with running(emulator, index_dir, tmp_path / "state.json", FloodGate()):
         start = time.monotonic()
         sent = []
         for i in range(RATE * SECONDS):

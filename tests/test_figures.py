@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from datetime import date
 from pathlib import Path
 
@@ -271,3 +272,17 @@ def test_x_point_y_million_round_trip(tenths: int, scale: str) -> None:
 def test_impossible_values_are_not_figures() -> None:
     assert extract("9" * 400 + "亿元") == []
     assert all(f.unit != "date" for f in extract("13月") + extract("3月45日"))
+
+
+def test_figures_on_fifty_thousand_numbers_are_linear() -> None:
+    """'1 ' * 50,000 was quadratic (over 60 s); a bound generous for a loaded 2-core machine."""
+    started = time.monotonic()
+    found = figures.extract("1 " * 50_000)
+    assert len(found) == 50_000 and all(len(f.clause) <= 2 * figures.CLAUSE_REACH + 1 for f in found)
+    assert time.monotonic() - started < 10
+
+
+def test_the_base_of_a_comparison_is_not_the_year_a_figure_speaks_of() -> None:
+    text = "蓝今年种一千多亩，比去年增十五倍，烟叶种六千五百亩，比去年增加一倍。"
+    years = {f.text: f.year for f in extract(text, "zh", date(1946, 8, 25))}
+    assert years["一千多亩"] == 1946 and years["六千五百亩"] == 1946

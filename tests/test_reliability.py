@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -18,6 +19,24 @@ from index.store import IndexLocked, current, ingest
 
 REFERENCE = SAMPLE / "1989-08-29_p4_south-connect-north-open.txt"
 QUESTION = "How many laborers were sent to the Soviet Union?"
+LOCK_RELEASE_TIMEOUT = 30.0  # seconds for the killed group's processes to die and drop the index lock
+
+
+def wait_for_the_lock(index_dir: Path) -> None:
+    """SIGKILL to a group is delivered to each process in its own time: under load a worker
+    can still hold the index lock after the parent is reaped. Wait (bounded) until the
+    kernel has released it, so the next ingest meets a free lock every time."""
+    deadline = time.monotonic() + LOCK_RELEASE_TIMEOUT
+    with open(index_dir / ".lock", "a") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                assert time.monotonic() < deadline, "a killed ingest's process still holds the lock"
+                time.sleep(0.05)
+                continue
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            return
 
 
 def many_articles(folder: Path, count: int) -> Path:
@@ -44,6 +63,7 @@ def test_a_rebuild_killed_midway_leaves_the_old_index_answering(tmp_path: Path) 
     assert rebuild.poll() is None, "the rebuild finished before it could be killed: make the archive larger"
     os.killpg(rebuild.pid, signal.SIGKILL)
     rebuild.wait(timeout=30)
+    wait_for_the_lock(index_dir)
     assert current(index_dir) == before
     answer = Engine.open(index_dir).ask(QUESTION)
     assert answer.found and answer.figure is not None and answer.figure.value == 9000
