@@ -126,18 +126,7 @@ def ingest(
         index_dir.mkdir(parents=True, exist_ok=True)
         with _lock(index_dir):
             _clear_leftovers(index_dir)
-            base = None if rebuild else _usable(index_dir)
-            target = _new_generation(index_dir)
-            try:
-                if base:
-                    _copy_generation(base, target)
-                load_words(target)
-                report = _update(archive, target, fresh=base is None, progress=progress, follow_links=follow_links)
-                _switch(index_dir, target)
-            except BaseException:
-                shutil.rmtree(target, ignore_errors=True)  # unfinished: never to be read, nor to fill the disk
-                raise
-            return report
+            return _build(archive, index_dir, None if rebuild else _usable(index_dir), progress, follow_links)
     except (OSError, sqlite3.Error, ValueError) as error:
         reason = _write_failure(error, index_dir)
         if reason is None:
@@ -145,16 +134,35 @@ def ingest(
         raise IngestFailed(f"{reason}; the index in use is unchanged") from None
 
 
+def _build(
+    archive: Path, index_dir: Path, base: Path | None, progress: Progress | None, follow_links: bool
+) -> IngestReport:
+    """A new generation, empty or a copy of `base`, brought up to date with the archive and made current."""
+    target = _new_generation(index_dir)
+    try:
+        if base:
+            _copy_generation(base, target)
+        load_words(target)
+        report = _update(archive, target, fresh=base is None, progress=progress, follow_links=follow_links)
+        _switch(index_dir, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # unfinished: never to be read, nor left to fill the disk
+        raise
+    return report
+
+
 def _write_failure(error: Exception, index_dir: Path) -> str | None:
     """One line for a failure of the medium (full, read-only, I/O), naming the file; None for anything else."""
     if isinstance(error, OSError):
-        return f"cannot write {error.filename or index_dir}: {error.strerror or error}"
+        where = error.filename2 or error.filename or index_dir  # a failed copy names its destination second
+        verb = "write" if Path(os.fsdecode(where)).is_relative_to(index_dir) else "read"
+        return f"cannot {verb} {where}: {error.strerror or error}"
     if isinstance(error, sqlite3.Error):
-        return f"cannot write the content store in {index_dir}: {error}"
-    # tantivy reports its I/O errors as ValueError, naming the OS error; any other ValueError is a bug
-    message = str(error)
+        return f"cannot write the index at {index_dir} (content.sqlite): {error}"
+    # tantivy reports its I/O errors as ValueError naming the OS error; any other ValueError is a bug
+    message = " ".join(str(error).split())
     if "os error" in message.lower() or "io error" in message.lower():
-        return f"cannot write the search index in {index_dir}: {' '.join(message.split())}"
+        return f"cannot write the index at {index_dir} (tantivy): {message}"
     return None
 
 
