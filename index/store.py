@@ -45,6 +45,7 @@ FORMAT_VERSION = 2  # bump when analyzers or layout change: older indexes must b
 BATCH_FILES = 2000
 SMALL = 50  # fewer items than this are handled in the main process: forking would cost more
 LOCK_FILE = ".lock"
+LOCK_FILE_MODE = 0o644  # like the index's other files: anyone may read, only the owner writes
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>: the signal a process gets when its parent dies
 PARENT_POLL_S = 1.0  # where prctl is missing, how often a worker checks that its parent lives
 _held: set[Path] = set()  # index folders this process is ingesting (POSIX locks do not exclude oneself)
@@ -157,8 +158,10 @@ def _write_failure(error: Exception, index_dir: Path) -> str | None:
         where = error.filename2 or error.filename or index_dir  # a failed copy names its destination second
         verb = "write" if Path(os.fsdecode(where)).is_relative_to(index_dir) else "read"
         return f"cannot {verb} {where}: {error.strerror or error}"
-    if isinstance(error, sqlite3.Error):
+    if isinstance(error, sqlite3.OperationalError):  # full, read-only, I/O; not a misuse of SQL, which is a bug
         return f"cannot write the index at {index_dir} (content.sqlite): {error}"
+    if isinstance(error, sqlite3.Error):
+        return None
     # tantivy reports its I/O errors as ValueError naming the OS error; any other ValueError is a bug
     message = " ".join(str(error).split())
     if "os error" in message.lower() or "io error" in message.lower():
@@ -486,7 +489,7 @@ def _lock(index_dir: Path) -> Iterator[None]:
     locked = IndexLocked(f"another ingest is writing {index_dir}; try again when it ends")
     if key in _held:
         raise locked
-    descriptor = os.open(index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    descriptor = os.open(index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, LOCK_FILE_MODE)
     try:
         try:
             fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
