@@ -11,6 +11,7 @@ through bot/inbox.py, which stores each update before Telegram is told it arrive
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import secrets
@@ -36,6 +37,7 @@ from index.store import IndexUnavailable
 log = logging.getLogger(__name__)
 
 INBOX_SUFFIX = ".updates.sqlite"  # the update queue lives beside the state file
+INDEX_KEY = 12  # hex digits of the index path's hash naming its state folder: unique enough on one machine
 COMMANDS = ("start", "help", "ask", "lang", "about")
 REDACTED = "[TOKEN]"
 
@@ -86,8 +88,14 @@ async def _register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> 
 
 def default_state(index_dir: Path) -> Path:
     """Inside the index folder: private to its owner as the index is, and kept by a rebuild
-    (which replaces generations inside the folder, never the folder)."""
-    return index_dir / STATE_NAME
+    (which replaces generations inside the folder, never the folder). An index on a read-only
+    medium keeps its bot's state in the user's state folder instead, one folder per index."""
+    if os.access(index_dir, os.W_OK):
+        return index_dir / STATE_NAME
+    home = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    folder = home / "archive-bot" / hashlib.sha1(str(index_dir.resolve()).encode()).hexdigest()[:INDEX_KEY]
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder / STATE_NAME
 
 
 def inbox_path(state_path: Path) -> Path:

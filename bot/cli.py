@@ -20,10 +20,13 @@ from index.answer import citation, passage_text
 from index.engine import Engine
 from index.model import Answer
 from index.ranker import RankerMismatch
-from index.store import IndexLocked, IndexUnavailable, IngestReport, ingest
+from index.store import IndexLocked, IndexUnavailable, IngestFailed, IngestReport, ingest
 
-DEFAULT_ARCHIVE = Path("data/archive")
-DEFAULT_INDEX = Path("data/index")
+# The project's own data folder, wherever the command is run from: a relative default
+# would build an empty index in whatever folder the user happens to be in.
+DATA = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_ARCHIVE = DATA / "archive"
+DEFAULT_INDEX = DATA / "index"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (IndexUnavailable, IndexLocked, RankerMismatch) as error:
+    except (IndexUnavailable, IndexLocked, IngestFailed, RankerMismatch) as error:
         print(f"archive-bot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -48,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("archive", type=Path, metavar="ARCHIVE_DIR")
     command.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     command.add_argument("--rebuild", action="store_true", help="build a new index instead of updating")
+    command.add_argument("--follow-links", action="store_true", help="also read links to files outside ARCHIVE_DIR")
     command.add_argument("--json", action="store_true", help="print the counts and errors as JSON")
     command.set_defaults(run=_ingest)
 
@@ -107,7 +111,7 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"archive-bot: no archive folder at {args.archive}", file=sys.stderr)
         return 1
     report = ingest(args.archive, args.index, progress=_progress_bar() if sys.stderr.isatty() else None,
-                    rebuild=args.rebuild)
+                    rebuild=args.rebuild, follow_links=args.follow_links)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     for warning in report.warnings:
@@ -151,9 +155,12 @@ def open_engine(index_dir: Path) -> Engine:
     """The engine over index_dir; the default index is (re)built from the sample archive when unusable."""
     try:
         return Engine.open(index_dir)
-    except IndexUnavailable:
+    except IndexUnavailable as error:
         if index_dir != DEFAULT_INDEX:
             raise
+        if not any(DEFAULT_ARCHIVE.rglob("*.txt")):
+            raise IndexUnavailable(f"{error}; the sample archive to build it from is missing too "
+                                   f"({DEFAULT_ARCHIVE}); or pass --index DIR") from None
     print(f"archive-bot: building the index from {DEFAULT_ARCHIVE} ...", file=sys.stderr)
     ingest(DEFAULT_ARCHIVE, index_dir, rebuild=True)
     return Engine.open(index_dir)

@@ -102,9 +102,17 @@ def iter_archive(root: Path) -> Iterator[Path]:
     yield from sorted(p for p in root.rglob("*.txt") if p.is_file())
 
 
+def shown_name(source: str) -> str:
+    """A file name fit to print: bytes that are not UTF-8 (kept by Python as lone surrogates) as \\xNN."""
+    return source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def parse_file(path: Path, root: Path) -> Article:
     """Read and parse one archive file; errors name the file by its path relative to `root`."""
     source = path.relative_to(root).as_posix()
+    if shown_name(source) != source:
+        # its id, its row and every message about it need text: such a name cannot be stored or shown
+        raise ArchiveError(shown_name(source), 0, "the file name is not UTF-8: rename the file")
     try:
         raw = path.read_bytes()
     except OSError as exc:

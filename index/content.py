@@ -62,7 +62,7 @@ class Content:
     """One SQLite database of a generation of the index."""
 
     def __init__(self, path: Path, readonly: bool = False) -> None:
-        uri = path.resolve().as_uri() + ("?mode=ro" if readonly else "")  # as_uri escapes ? and # in paths
+        uri = path.resolve().as_uri() + (_read_only(path) if readonly else "")  # as_uri escapes ? and # in paths
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         if not readonly:
             self.db.executescript(SCHEMA)
@@ -148,6 +148,17 @@ class Content:
     def articles(self) -> Iterator[Article]:
         for (data,) in self.db.execute("SELECT data FROM articles ORDER BY day, source"):
             yield _article_from_json(data)
+
+
+def _read_only(path: Path) -> str:
+    """URI parameters for a reader, which needs no write access to the medium.
+
+    A published generation is never written again, so SQLite may skip its locks and its
+    look for a journal (immutable=1). Only a journal or WAL beside the file (left by an
+    index updated in place, before generations were copied) needs SQLite to look.
+    """
+    leftover = any(path.with_name(path.name + suffix).exists() for suffix in ("-journal", "-wal"))
+    return "?mode=ro" if leftover else "?mode=ro&immutable=1"
 
 
 def _from_day(day: int | None) -> date | None:

@@ -78,34 +78,25 @@ class Engine:
             ) from None
         self.generation, self.content, self.search = generation, content, search
         self.lexicon = store.load_lexicon(generation)
-        self._seen = self._stamp()
 
     @cached_property
     def ranker(self) -> Ranker:
         """The fitted ranker, read at the first question (training needs the candidates, not a ranker)."""
         return Ranker.load(self.index_dir)
 
-    def _stamp(self) -> tuple[str, int]:
-        """Which generation CURRENT names, and when its manifest last changed."""
+    def _named(self) -> str:
+        """The generation CURRENT names ("" mid-switch or removed: keep answering from what is open)."""
         try:
-            name = (self.index_dir / "CURRENT").read_text().strip()
-            return name, (self.index_dir / name / "manifest.json").stat().st_mtime_ns
+            return (self.index_dir / "CURRENT").read_text().strip()
         except OSError:
-            return "", 0  # mid-switch or removed: keep answering from what is open
+            return ""
 
     def _follow(self) -> None:
-        """A running bot sees an ingest that finished: a new generation, or an update in place."""
-        stamp = self._stamp()
-        if stamp == self._seen or not stamp[0]:
-            return
-        if stamp[0] != self.generation.name:
+        """A running bot sees an ingest that finished: every ingest publishes a new generation."""
+        name = self._named()
+        if name and name != self.generation.name:
             with suppress(store.IndexUnavailable):
                 self._open(store.current(self.index_dir))
-            return
-        store.load_words(self.generation)
-        self.lexicon = store.load_lexicon(self.generation)
-        self.search.index.reload()
-        self._seen = stamp
 
     def ask(self, question: str, lang: str | None = None, skip: int = 0) -> Answer:
         """Answer in `lang` (default: the question's language); `skip`: the next-best results."""

@@ -7,12 +7,18 @@ question searches the passages of its own language.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
 
 LANGS = ("en", "zh")
+META_LOCK = ".tantivy-meta.lock"  # the lock file a tantivy reader takes while it opens segments
+LOCK_MODE = 0o644  # what tantivy itself creates it with
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,29 @@ class Filters:
     first_day: int | None = None
     last_day: int | None = None
     page: int | None = None
+
+
+def _lockable(folder: Path) -> bool:
+    """Whether tantivy's reader can make its lock file here (not on a read-only medium)."""
+    try:
+        os.close(os.open(folder / META_LOCK, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, LOCK_MODE))
+    except OSError:
+        return False
+    return True
+
+
+def _read_only_view(folder: Path) -> Path:
+    """A writable temporary folder of links to a read-only index's files.
+
+    tantivy's reader takes a lock file beside the files it opens, even to only read; the
+    files themselves are read through the links. A generation never changes once
+    published, so the links stay true.
+    """
+    view = Path(tempfile.mkdtemp(prefix="archive-bot-index-"))
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".lock"):
+            (view / entry.name).symlink_to(entry.resolve())
+    return view
 
 
 def _schema() -> tantivy.Schema:
@@ -41,6 +70,10 @@ class TextIndex:
     def __init__(self, path: Path, create: bool = False, must_exist: bool = False) -> None:
         if must_exist and not (path / "meta.json").exists():
             raise FileNotFoundError(f"no search index in {path}")
+        if must_exist and not _lockable(path):
+            view = _read_only_view(path)
+            weakref.finalize(self, shutil.rmtree, view, True)
+            path = view
         path.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, str(path), reuse=not create)

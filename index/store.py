@@ -2,19 +2,27 @@
 
 An index folder holds generations (`gen-<n>/`, each an SQLite content store,
 a tantivy index, the jieba words and a manifest) and a file `CURRENT` naming
-the one in use. A first build or a rebuild writes a new generation and then
-replaces `CURRENT` in one rename, so a crash at any moment leaves the previous
-index answering. An update of a current index changes it in place through
-tantivy's and SQLite's own atomic commits. A lock file keeps two ingests apart.
+the one in use. Every ingest writes a new generation and then replaces
+`CURRENT` in one rename: a build or a rebuild starts it empty, an update starts
+it as a copy of the current one (tantivy's write-once files hard-linked, the
+rest copied). A published generation is never written again, so a reader never
+meets a half-written state and needs no write access, and a crash, a full disk
+or a read-only medium at any moment leaves the previous index answering. Each
+ingest first clears what a killed one left. A lock keeps two ingests apart.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import shutil
+import signal
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -28,7 +36,7 @@ import jieba
 
 from index import figures, lexicon, text
 from index.align import align
-from index.archive import ArchiveError, iter_archive, parse_file
+from index.archive import ArchiveError, iter_archive, parse_file, shown_name
 from index.content import Content, day_number, doc_number
 from index.model import Article, Passage
 from index.search import TextIndex
@@ -37,6 +45,11 @@ FORMAT_VERSION = 2  # bump when analyzers or layout change: older indexes must b
 BATCH_FILES = 2000
 LEXICON_SAMPLE = 50_000  # passage pairs an ingest learns word pairs from: the common words are learnt by then
 SMALL = 50  # fewer items than this are handled in the main process: forking would cost more
+LOCK_FILE = ".lock"
+LOCK_FILE_MODE = 0o644  # like the index's other files: anyone may read, only the owner writes
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>: the signal a process gets when its parent dies
+PARENT_POLL_S = 1.0  # where prctl is missing, how often a worker checks that its parent lives
+_held: set[Path] = set()  # index folders this process is ingesting (POSIX locks do not exclude oneself)
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,6 +61,10 @@ class IndexUnavailable(Exception):
 
 class IndexLocked(Exception):
     """Another ingest is writing this index."""
+
+
+class IngestFailed(Exception):
+    """The new generation could not be written (disk full, read-only medium); the index in use is unchanged."""
 
 
 @dataclass(frozen=True)
@@ -99,17 +116,58 @@ def load_words(generation: Path) -> None:
     text.add_words(_read_words(generation))
 
 
-def ingest(archive: Path, index_dir: Path, progress: Progress | None = None, rebuild: bool = False) -> IngestReport:
-    """Build or update the index from every archive file; bad files are reported, not fatal."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with _lock(index_dir):
-        generation = None if rebuild else _usable(index_dir)
-        target = generation or _new_generation(index_dir)
+def ingest(
+    archive: Path, index_dir: Path, progress: Progress | None = None, rebuild: bool = False, follow_links: bool = False
+) -> IngestReport:
+    """Build or update the index from every archive file; bad files are reported, not fatal.
+
+    IngestFailed (one line, naming the file) when the index cannot be written; the index in use stays.
+    `follow_links`: also ingest links to files outside the archive folder.
+    """
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with _lock(index_dir):
+            _clear_leftovers(index_dir)
+            return _build(archive, index_dir, None if rebuild else _usable(index_dir), progress, follow_links)
+    except (OSError, sqlite3.Error, ValueError) as error:
+        reason = _write_failure(error, index_dir)
+        if reason is None:
+            raise
+        raise IngestFailed(f"{reason}; the index in use is unchanged") from None
+
+
+def _build(
+    archive: Path, index_dir: Path, base: Path | None, progress: Progress | None, follow_links: bool
+) -> IngestReport:
+    """A new generation, empty or a copy of `base`, brought up to date with the archive and made current."""
+    target = _new_generation(index_dir)
+    try:
+        if base:
+            _copy_generation(base, target)
         load_words(target)
-        report = _update(archive, target, fresh=generation is None, progress=progress)
-        if generation is None:
-            _switch(index_dir, target)
-        return report
+        report = _update(archive, target, fresh=base is None, progress=progress, follow_links=follow_links)
+        _switch(index_dir, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # unfinished: never to be read, nor left to fill the disk
+        raise
+    return report
+
+
+def _write_failure(error: Exception, index_dir: Path) -> str | None:
+    """One line for a failure of the medium (full, read-only, I/O), naming the file; None for anything else."""
+    if isinstance(error, OSError):
+        where = error.filename2 or error.filename or index_dir  # a failed copy names its destination second
+        verb = "write" if Path(os.fsdecode(where)).is_relative_to(index_dir) else "read"
+        return f"cannot {verb} {where}: {error.strerror or error}"
+    if isinstance(error, sqlite3.OperationalError):  # full, read-only, I/O; not a misuse of SQL, which is a bug
+        return f"cannot write the index at {index_dir} (content.sqlite): {error}"
+    if isinstance(error, sqlite3.Error):
+        return None
+    # tantivy reports its I/O errors as ValueError naming the OS error; any other ValueError is a bug
+    message = " ".join(str(error).split())
+    if "os error" in message.lower() or "io error" in message.lower():
+        return f"cannot write the index at {index_dir} (tantivy): {message}"
+    return None
 
 
 def _usable(index_dir: Path) -> Path | None:
@@ -119,13 +177,15 @@ def _usable(index_dir: Path) -> Path | None:
         return None
 
 
-def _update(archive: Path, target: Path, fresh: bool, progress: Progress | None) -> IngestReport:
+def _update(
+    archive: Path, target: Path, fresh: bool, progress: Progress | None, follow_links: bool = False
+) -> IngestReport:
     content = Content(target / "content.sqlite")
     search = TextIndex(target / "tantivy", create=fresh)
     known = content.hashes()
-    files = list(iter_archive(archive))
+    files, refused = _archive_files(archive, follow_links)
     tally = {"added": 0, "updated": 0, "unchanged": 0}
-    errors: list[ArchiveError] = []
+    errors: list[ArchiveError] = list(refused)
     warnings: list[str] = []
     seen: set[str] = set()
     pairs: list[tuple[set[str], set[str]]] = []
@@ -235,8 +295,51 @@ def _parallel(work: Callable[[T], R], items: list[T]) -> list[R]:
 
 
 def _workers() -> ProcessPoolExecutor:
-    """One process a core, forked: a worker starts with what the main process has loaded."""
-    return ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("fork"))
+    """One process a core, forked: a worker starts with what the main process has loaded.
+
+    Workers die with the ingest process, however it dies, and never hold the ingest lock
+    (a POSIX lock, which a forked process does not inherit).
+    """
+    return ProcessPoolExecutor(
+        max_workers=os.cpu_count() or 2,
+        mp_context=get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the ingest process ends, so none outlives a kill -9."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    prctl = getattr(libc, "prctl", None)
+    # The kernel sends the signal when the thread that forked us ends: ingest forks from its own thread.
+    if prctl is None or prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before prctl took effect: no signal will come
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    """Where prctl is missing: poll, since an orphan is adopted by another process."""
+    while os.getppid() == parent:
+        threading.Event().wait(PARENT_POLL_S)
+    os._exit(1)
+
+
+def _archive_files(archive: Path, follow_links: bool) -> tuple[list[Path], list[ArchiveError]]:
+    """The archive's files; a link leading out of the archive folder is reported, not read, unless asked."""
+    root = archive.resolve()
+    files: list[Path] = []
+    refused: list[ArchiveError] = []
+    for path in iter_archive(archive):
+        # only links can lead out: folders reached through links are not searched (rglob)
+        if follow_links or not path.is_symlink() or path.resolve().is_relative_to(root):
+            files.append(path)
+        else:
+            source = shown_name(path.relative_to(archive).as_posix())
+            refused.append(ArchiveError(source, 0, "a link to a file outside the archive folder, not followed "
+                                                   "(ingest --follow-links reads it)"))
+    return files, refused
 
 
 def _learn_names(prepared: list[Prepared]) -> set[str]:
@@ -323,9 +426,53 @@ def _new_generation(index_dir: Path) -> Path:
     return target
 
 
+def _copy_generation(base: Path, target: Path) -> None:
+    """Start an update from the current generation, which stays as it is for its readers.
+
+    tantivy never changes a file once written (deletes and merges make new files, meta.json is
+    replaced by a rename), so its files are hard-linked; SQLite and the rest are copied. The
+    manifest is left out: it is written last, when the generation is complete.
+    """
+    for entry in base.iterdir():
+        if entry.name == "manifest.json":
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, target / entry.name, copy_function=_link_or_copy, ignore=_lock_files)
+        else:
+            shutil.copyfile(entry, target / entry.name)
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    if source.endswith(".json"):  # small, and rewritten by tantivy: a private copy costs nothing
+        shutil.copyfile(source, destination)
+        return
+    try:
+        os.link(source, destination)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, destination)
+
+
+def _lock_files(folder: str, names: list[str]) -> set[str]:
+    return {name for name in names if name.endswith(".lock")}  # tantivy's, made afresh by whoever opens
+
+
+def _clear_leftovers(index_dir: Path) -> None:
+    """Remove what a killed or failed ingest left: generations CURRENT does not name, half-written files."""
+    try:
+        keep = (index_dir / "CURRENT").read_text().strip()
+    except OSError:
+        keep = ""
+    for generation in index_dir.glob("gen-*"):
+        if generation.name != keep:
+            shutil.rmtree(generation, ignore_errors=True)
+    for temporary in index_dir.glob("*.tmp"):
+        temporary.unlink(missing_ok=True)
+
+
 def _switch(index_dir: Path, target: Path) -> None:
     """Point CURRENT at the new generation in one rename, then drop the others."""
     _atomic_write(index_dir / "CURRENT", target.name)
+    _sync_folder(index_dir)  # the rename itself survives a power cut
     for old in index_dir.glob("gen-*"):
         if old != target:
             shutil.rmtree(old, ignore_errors=True)
@@ -333,18 +480,45 @@ def _switch(index_dir: Path, target: Path) -> None:
 
 def _atomic_write(path: Path, data: str) -> None:
     temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 @contextmanager
 def _lock(index_dir: Path) -> Iterator[None]:
-    with open(index_dir / ".lock", "w") as handle:
+    """One ingest at a time. A POSIX record lock (lockf), not flock: forked workers do not inherit
+    it, and the kernel releases it when this process ends, however it ends."""
+    key = index_dir.resolve()
+    locked = IndexLocked(f"another ingest is writing {index_dir}; try again when it ends")
+    if key in _held:
+        raise locked
+    descriptor = os.open(index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, LOCK_FILE_MODE)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexLocked(f"another ingest is writing {index_dir}; try again when it ends") from None
-        yield
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno in (errno.EACCES, errno.EAGAIN):
+                raise locked from None
+            raise
+        _held.add(key)
+        try:
+            yield
+        finally:
+            _held.discard(key)
+    finally:
+        os.close(descriptor)  # releases the lock

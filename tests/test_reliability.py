@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import signal
 import subprocess
@@ -11,6 +10,7 @@ import time
 from pathlib import Path
 
 from conftest import ROOT, SAMPLE
+from fault_helpers import lock_is_free, wait_until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,24 +19,7 @@ from index.store import IndexLocked, current, ingest
 
 REFERENCE = SAMPLE / "1989-08-29_p4_south-connect-north-open.txt"
 QUESTION = "How many laborers were sent to the Soviet Union?"
-LOCK_RELEASE_TIMEOUT = 30.0  # seconds for the killed group's processes to die and drop the index lock
-
-
-def wait_for_the_lock(index_dir: Path) -> None:
-    """SIGKILL to a group is delivered to each process in its own time: under load a worker
-    can still hold the index lock after the parent is reaped. Wait (bounded) until the
-    kernel has released it, so the next ingest meets a free lock every time."""
-    deadline = time.monotonic() + LOCK_RELEASE_TIMEOUT
-    with open(index_dir / ".lock", "a") as lock:
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                assert time.monotonic() < deadline, "a killed ingest's process still holds the lock"
-                time.sleep(0.05)
-                continue
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            return
+LOCK_RELEASE_S = 30.0  # bound on the wait for the kernel to release a killed ingest's lock
 
 
 def many_articles(folder: Path, count: int) -> Path:
@@ -63,7 +46,9 @@ def test_a_rebuild_killed_midway_leaves_the_old_index_answering(tmp_path: Path) 
     assert rebuild.poll() is None, "the rebuild finished before it could be killed: make the archive larger"
     os.killpg(rebuild.pid, signal.SIGKILL)
     rebuild.wait(timeout=30)
-    wait_for_the_lock(index_dir)
+    # The kernel releases the lock as the parent ends; its workers never held it. Wait on the
+    # kernel, bounded, rather than race it: a loaded machine may still be tearing the group down.
+    assert wait_until(lambda: lock_is_free(index_dir), LOCK_RELEASE_S)
     assert current(index_dir) == before
     answer = Engine.open(index_dir).ask(QUESTION)
     assert answer.found and answer.figure is not None and answer.figure.value == 9000
