@@ -434,11 +434,16 @@ def figure_is_change(pool: Pool, c: Candidate) -> float:
     return float(f is not None and bool(re.search(WORDS[f.lang].CHANGE, _lead(c)[-12:])))
 
 
-def change_agrees(pool: Pool, c: Candidate) -> float:
-    """+1 when the question asks a change and the figure is one, -1 when one of the two differs."""
+def _agreement(asked: bool, pool: Pool, c: Candidate, feature: Callable[[Pool, Candidate], float]) -> float:
+    """+1 when the figure is what the question asks (both or neither), -1 when not; 0 without a figure."""
     if c.figure is None:
         return 0.0
-    return 1.0 if pool.frame.change == bool(figure_is_change(pool, c)) else -1.0
+    return 1.0 if asked == bool(feature(pool, c)) else -1.0
+
+
+def change_agrees(pool: Pool, c: Candidate) -> float:
+    """+1 when the question asks a change and the figure is one, -1 when one of the two differs."""
+    return _agreement(pool.frame.change, pool, c, figure_is_change)
 
 
 def figure_is_target(pool: Pool, c: Candidate) -> float:
@@ -451,9 +456,7 @@ def figure_is_target(pool: Pool, c: Candidate) -> float:
 
 def target_agrees(pool: Pool, c: Candidate) -> float:
     """+1 when the question asks a plan and the figure is one, or asks an outcome and it is not; -1 otherwise."""
-    if c.figure is None:
-        return 0.0
-    return 1.0 if pool.frame.target == bool(figure_is_target(pool, c)) else -1.0
+    return _agreement(pool.frame.target, pool, c, figure_is_target)
 
 
 def figure_quoted(pool: Pool, c: Candidate) -> float:

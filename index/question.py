@@ -62,7 +62,10 @@ def read(question: str, lang: str) -> Frame:
         unit_hint=hint,
         measure=measure.group(1) if measure else "",
         years=frozenset(int(y) for y in _YEAR.findall(folded)),
-        relative_years=frozenset(o for w, o in words.RELATIVE_YEARS.items() if re.search(w, folded)),
+        relative_years=frozenset(
+            offset for word, offset in words.RELATIVE_YEARS.items() for m in re.finditer(word, folded)
+            if not re.search(words.BASE, folded[: m.start()])  # 比前年: the base of a comparison is not asked
+        ),
         page=int(page.group(1) or page.group(2)) if page else None,
         entities=frozenset(text.entities(question, lang)),
         change=bool(re.search(words.CHANGE, folded)),
