@@ -32,6 +32,7 @@ class Feature:
     group: str
     value: Callable[[Pool, Candidate], float]
     doc: str
+    of_passage: bool = False  # depends on the passage only: the same for all of its candidates
 
 
 def unit_class(figure: Figure | None) -> str:
@@ -278,13 +279,13 @@ Gaps = Callable[[str], int | None]
 
 def _side(pool: Pool, c: Candidate, lang: str, before: bool, sentence: bool) -> Gaps:
     """For a word in `lang`, its distance in characters to the figure on one side of it (None: not there)."""
-    return pool.once(("side", c, lang, before, sentence), lambda: _words_beside(c, lang, before, sentence))
+    folded = pool.once(("folded", c.found.passage.id, lang), lambda: text.fold(getattr(c.found.passage, lang)))
+    return pool.once(("side", c, lang, before, sentence), lambda: _words_beside(c, folded, lang, before, sentence))
 
 
-def _words_beside(c: Candidate, lang: str, before: bool, sentence: bool) -> Gaps:
+def _words_beside(c: Candidate, passage: str, lang: str, before: bool, sentence: bool) -> Gaps:
     f = c.figure
     assert f is not None
-    passage = text.fold(getattr(c.found.passage, lang))
     if f.lang == lang:
         at, end = f.span
     else:
@@ -300,10 +301,16 @@ def _words_beside(c: Candidate, lang: str, before: bool, sentence: bool) -> Gaps
         return lambda form: _gap(side, form, before) if form and form in side else None
     gaps: dict[str, int] = {}
     for m in _EN_WORD.finditer(side):
-        for stem in text.analyze_en(m.group()):
+        for stem in _stems(m.group()):
             gap = len(side) - m.end() if before else m.start()
             gaps[stem] = min(gap, gaps.get(stem, gap))
     return gaps.get
+
+
+@lru_cache(maxsize=65536)
+def _stems(word: str) -> tuple[str, ...]:
+    """A word's analyzed terms (none for a stopword), remembered: the same words recur in every passage."""
+    return tuple(text.analyze_en(word))
 
 
 def _gap(side: str, form: str, before: bool) -> int:
@@ -333,7 +340,7 @@ def _segment(pool: Pool, c: Candidate, before: bool) -> str:
     f = c.figure
     if f is None or f.lang != "zh":
         return ""
-    zh = pool.once(("folded", c.found.passage.id), lambda: text.fold(c.found.passage.zh))
+    zh = pool.once(("folded", c.found.passage.id, "zh"), lambda: text.fold(c.found.passage.zh))
     spans = [g.span for g in c.found.passage.figures if g.lang == "zh" and g is not f]
     if before:
         start = max([e for _, e in spans if e <= f.span[0]] +
@@ -511,7 +518,11 @@ def _kind_unit(kind: str, family: str) -> Feature:
 
 
 def _feature(function: Callable[[Pool, Candidate], float], group: str) -> Feature:
-    return Feature(function.__name__, group, function, (function.__doc__ or "").strip())
+    return Feature(function.__name__, group, function, (function.__doc__ or "").strip(), function in _OF_PASSAGE)
+
+
+_OF_PASSAGE = {bm25_own, bm25_cross, rank_own, rank_cross, coverage, title_coverage, names_missing, is_caption,
+               question_page_matches, coverage_either, year_of_article, year_in_passage, year_absent}
 
 
 FEATURES: tuple[Feature, ...] = (
@@ -539,9 +550,11 @@ _KIND_UNIT_AT = {(kind, family): len(_SCALAR) + k * len(UNIT_CLASSES) + u
 
 
 def vector(pool: Pool, candidate: Candidate) -> list[float]:
-    """Every feature's value, in the order of NAMES (the kind x unit indicators set at one place, not
-    computed one by one: same values, a tenth of the time)."""
-    values = [f.value(pool, candidate) for f in _SCALAR]
+    """Every feature's value, in the order of NAMES. The same values as each feature computed alone, faster:
+    a passage's features once for all its candidates, the kind x unit indicators set at one place."""
+    passage = pool.once(("passage features", candidate.found),
+                        lambda: {f.name: f.value(pool, candidate) for f in _SCALAR if f.of_passage})
+    values = [passage[f.name] if f.of_passage else f.value(pool, candidate) for f in _SCALAR]
     values.extend([0.0] * (len(FEATURES) - len(_SCALAR)))
     values[_KIND_UNIT_AT[pool.frame.kind, unit_class(candidate.figure)]] = 1.0
     return values
