@@ -253,7 +253,8 @@ def _train(args: argparse.Namespace) -> int:
     with _indexed(args.archive, args.index) as engine:
         ranker = train(engine, questions, dev, args.archive)
     out.write_text(ranker.to_json(), encoding="utf-8")
-    print(f"ranker written to {out} (answers from probability {ranker.threshold:.3f})")
+    print(f"ranker written to {out} (cites a figure from probability {ranker.answer.threshold:.3f}, "
+          f"gives a passage from {ranker.passage.threshold:.3f})")
     return 0
 
 

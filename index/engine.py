@@ -15,7 +15,7 @@ from pathlib import Path
 from index import answer, candidates, features, store, text
 from index.candidates import Candidate, Found, Pool
 from index.content import Content
-from index.model import Answer, Article, FigureHit, Hit, Passage
+from index.model import Answer, Article, Figure, FigureHit, Hit, Passage
 from index.question import Frame
 from index.question import read as read_question
 from index.ranker import Ranker
@@ -108,26 +108,37 @@ class Engine:
         return replace(result, text=f"{result.text}\n\n{answer.CUT_NOTE[reply]}") if cut else result
 
     def _answer(self, frame: Frame, reply: str, skip: int) -> Answer:
-        best = self._best_per_passage(frame)
-        if skip >= len(best):
+        results = self._results(frame)
+        if skip >= len(results):
             return answer.not_found(frame.text, reply)
-        probability, chosen = best[skip]
+        probability, chosen, figure = results[skip]
         hit = Hit(chosen.found.passage, chosen.found.article, probability)
-        others = tuple(Hit(c.found.passage, c.found.article, p) for p, c in best if c is not chosen)[:3]
-        return answer.compose(frame, hit, chosen.figure, others, reply)
+        others = tuple(Hit(c.found.passage, c.found.article, p) for p, c, _ in results if c is not chosen)[:3]
+        return answer.compose(frame, hit, figure, others, reply)
 
-    def _best_per_passage(self, frame: Frame) -> list[tuple[float, Candidate]]:
-        """The best candidate of each passage with its confidence, best first; none when the best is below
-        the ranker's threshold."""
-        best: dict[str, tuple[float, Candidate]] = {}
-        for score, candidate in self.ranked(frame):
-            best.setdefault(candidate.found.passage.id, (score, candidate))
-        scores = [score for score, _ in best.values()]
-        sure = [
-            (self.ranker.confidence(score, scores[k + 1] if k + 1 < len(scores) else None), candidate)
-            for k, (score, candidate) in enumerate(best.values())
-        ]
-        return sure if sure and sure[0][0] >= self.ranker.threshold else []
+    def _results(self, frame: Frame) -> list[tuple[float, Candidate, Figure | None]]:
+        """The best candidate of each passage, best first, with the probability that it is right and the
+        figure to cite: its own when the answer calibrator is sure of it, none when only its passage is
+        sure; no results at all when neither is sure of the best candidate."""
+        ranked = self.ranked(frame)
+        results: list[tuple[float, Candidate, Figure | None]] = []
+        seen: set[str] = set()
+        for k, (score, candidate) in enumerate(ranked):
+            passage = candidate.found.passage.id
+            if passage in seen:
+                continue
+            seen.add(passage)
+            runner_up = ranked[k + 1][0] if k + 1 < len(ranked) else None
+            other = next((s for s, c in ranked[k + 1 :] if c.found.passage.id != passage), None)
+            sure_answer = self.ranker.answer.probability(score, runner_up)
+            sure_passage = self.ranker.passage.probability(score, other)
+            if sure_answer >= self.ranker.answer.threshold:
+                results.append((sure_answer, candidate, candidate.figure))
+            elif sure_passage >= self.ranker.passage.threshold:
+                results.append((sure_passage, candidate, None))
+            elif not results:
+                return []
+        return results
 
     def ranked(self, frame: Frame) -> list[tuple[float, Candidate]]:
         """Every candidate of the question with the ranker's score, best first."""

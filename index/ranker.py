@@ -1,12 +1,16 @@
-"""The fitted ranker, read from JSON: a linear score per candidate and a calibrated confidence.
+"""The fitted ranker, read from JSON: a linear score per candidate and two calibrated confidences.
 
-Two parts, both fitted by `index.training`:
+Three parts, all fitted by `index.training`:
 - the scorer: one weight per named feature over standardised values; the
   candidates of a question are ranked by it (a listwise, softmax model);
-- the calibrator: the probability that the best candidate is the right answer,
-  a logistic function of its score and of its lead over the next one. The
-  bot answers only when it reaches the threshold chosen on the dev split.
-Serving needs no training library.
+- the answer calibrator: the probability that the best candidate (a passage and
+  the figure it cites) is right, from its score and its lead over the next
+  candidate (two close figures of one passage make either unsure);
+- the passage calibrator: the probability that the best candidate's passage is
+  right, from its score and its lead over the best candidate of another passage.
+Each has a threshold chosen on the dev split: below the first, the bot cites no
+figure; below both, it answers that the archive holds nothing. Serving needs no
+training library.
 """
 
 from __future__ import annotations
@@ -26,25 +30,40 @@ class RankerMismatch(Exception):
     """The saved model was fitted on other features than this version computes."""
 
 
+def lead(score: float, rival: float | None) -> float:
+    """How far a score is ahead of a rival's; 0 without a rival (no lead is claimed)."""
+    return score - rival if rival is not None else 0.0
+
+
+@dataclass(frozen=True)
+class Calibrator:
+    """A logistic function of a score and its lead over a rival, and the probability it must reach."""
+
+    intercept: float
+    by_score: float
+    by_lead: float
+    threshold: float
+
+    def probability(self, score: float, rival: float | None) -> float:
+        z = self.intercept + self.by_score * score + self.by_lead * lead(score, rival)
+        return 1.0 / (1.0 + math.exp(-max(min(z, _EXP_LIMIT), -_EXP_LIMIT)))
+
+
+UNFITTED = Calibrator(0.0, 0.0, 0.0, 1.0)
+
+
 @dataclass(frozen=True)
 class Ranker:
     names: tuple[str, ...]
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     weights: tuple[float, ...]
-    calibration: tuple[float, float, float]  # intercept, weight of the score, weight of the lead
-    threshold: float  # answer only when the confidence reaches it
+    answer: Calibrator = UNFITTED  # is the best (passage, figure) right?
+    passage: Calibrator = UNFITTED  # is the best candidate's passage right?
 
     def score(self, values: list[float]) -> float:
         """The candidate's linear score: higher is more likely the answer."""
         return sum(w * (v - m) / s for w, v, m, s in zip(self.weights, values, self.mean, self.scale, strict=True))
-
-    def confidence(self, score: float, runner_up: float | None) -> float:
-        """The calibrated probability that a candidate with this score, ahead of the next by so much, is right."""
-        intercept, by_score, by_lead = self.calibration
-        lead = score - runner_up if runner_up is not None else 0.0
-        z = intercept + by_score * score + by_lead * lead
-        return 1.0 / (1.0 + math.exp(-max(min(z, _EXP_LIMIT), -_EXP_LIMIT)))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1)
@@ -53,7 +72,7 @@ class Ranker:
     def from_json(cls, data: str) -> Ranker:
         raw = json.loads(data)
         ranker = cls(tuple(raw["names"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["weights"]),
-                     tuple(raw["calibration"]), float(raw["threshold"]))
+                     Calibrator(**raw["answer"]), Calibrator(**raw["passage"]))
         if ranker.names != NAMES:
             raise RankerMismatch("the ranker was fitted on other features: run `archive-bot train` again")
         return ranker

@@ -20,7 +20,7 @@ from index.evaluate import Bodies, load_questions
 from index.features import FEATURES, GROUPS, NAMES
 from index.ranker import Ranker
 from index.store import ingest
-from index.training import Examples, choices, confidence, examples, fit, top1
+from index.training import Examples, answer_confidence, choices, examples, fit, top1
 
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # shares of the training articles for the learning curve
 BINS = 10  # confidence bins of the reliability diagram
@@ -53,7 +53,7 @@ def reliability(ranker: Ranker, dev: Sequence[Examples], png: Path) -> list[tupl
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    said = [(confidence(ranker, c), c.right) for c in choices(ranker, dev)]
+    said = [(answer_confidence(ranker, c), c.right) for c in choices(ranker, dev)]
     edges = np.linspace(0, 1, BINS + 1)
     rows = []
     for low, high in pairwise(edges):
@@ -65,7 +65,8 @@ def reliability(ranker: Ranker, dev: Sequence[Examples], png: Path) -> list[tupl
     axes.plot([p for p, _, _ in rows], [r for _, r, _ in rows], marker="o", label="dev questions")
     for p, r, n in rows:
         axes.annotate(str(n), (p, r), textcoords="offset points", xytext=(4, -10), fontsize=8)
-    axes.axvline(ranker.threshold, color="red", linewidth=0.8, label=f"threshold {ranker.threshold:.2f}")
+    threshold = ranker.answer.threshold
+    axes.axvline(threshold, color="red", linewidth=0.8, label=f"threshold to cite a figure {threshold:.2f}")
     axes.set(xlabel="confidence of the best candidate", ylabel="share whose best candidate is right",
              xlim=(0, 1), ylim=(0, 1), title="Reliability of the ranker's confidence (dev split)")
     axes.legend(loc="upper left")

@@ -6,16 +6,20 @@ number, cites none). Three steps:
 1. the scorer: a listwise (softmax) model over each question's candidates,
    fitted by L-BFGS on the training questions that have a right candidate, its
    L2 strength chosen by the dev questions' top-1;
-2. the calibrator: a logistic regression of "the best candidate is right" on
-   its score and its lead over the next, fitted on scores the scorer gave
-   questions it was not fitted on (folds by article), unanswerable ones included;
-3. the threshold: the lowest confidence at which the dev questions whose answer
-   is a figure, when answered, cite the right figure at least `PRECISION` of the time.
+2. the calibrators: logistic regressions of "the best candidate is right" on its
+   score and its lead over the next candidate, and of "its passage is right" on
+   its score and its lead over the best of another passage, fitted on scores the
+   scorer gave questions it was not fitted on (folds by article), unanswerable
+   ones included;
+3. the thresholds: the lowest confidence at which the dev questions whose answer
+   is a figure, when answered, cite the right figure at least `PRECISION` of the
+   time; and the lowest at which the passages given (every dev question counted,
+   one the archive cannot answer always wrong) are right `PRECISION` of the time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,9 +31,9 @@ from index.candidates import Candidate
 from index.engine import Engine
 from index.evaluate import Bodies, Labelled, same_paragraph, same_value
 from index.features import NAMES
-from index.ranker import Ranker
+from index.ranker import Calibrator, Ranker, lead
 
-PRECISION = 0.9  # of answered figure questions, the share that must cite the right figure
+PRECISION = 0.9  # of figures cited (and of passages given), the share that must be right
 STRENGTHS = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # L2 penalties tried on dev (per question, on standardised features)
 FOLDS = 5  # out-of-fold scores for the calibrator: each fold's articles scored by a model fitted without them
 
@@ -42,6 +46,8 @@ class Examples:
     vectors: list[list[float]]
     right: list[bool]
     figures: list[float | None]  # each candidate's value: a right figure may stand in a wrong passage
+    passages: list[str]  # each candidate's passage
+    in_passage: list[bool]  # each candidate comes from the labelled paragraph
 
 
 def examples(engine: Engine, questions: Iterable[Labelled], bodies: Bodies) -> list[Examples]:
@@ -54,13 +60,15 @@ def examples(engine: Engine, questions: Iterable[Labelled], bodies: Bodies) -> l
             scored.vectors,
             [is_right(question, c, bodies) for c in scored.candidates],
             [c.figure.value if c.figure else None for c in scored.candidates],
+            [c.found.passage.id for c in scored.candidates],
+            [same_paragraph(c.found.article.source, c.found.passage.zh, question, bodies) for c in scored.candidates],
         ))
     return out
 
 
 def is_right(question: Labelled, candidate: Candidate, bodies: Bodies) -> bool:
     found = candidate.found
-    if not same_paragraph(found.article.source, found.passage.zh, question, bodies):
+    if question.article is None or not same_paragraph(found.article.source, found.passage.zh, question, bodies):
         return False
     if question.figure:
         return candidate.figure is not None and same_value(candidate.figure.value, float(question.figure["value"]))
@@ -77,8 +85,10 @@ def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] 
     fitted = [_scorer(train, mean, scale, mask, strength) for strength in STRENGTHS]
     best = max(fitted, key=lambda ranker: top1(ranker, dev))
     strength = STRENGTHS[fitted.index(best)]
-    calibrated = replace(best, calibration=_calibration(train, mean, scale, mask, strength))
-    return replace(calibrated, threshold=_threshold(calibrated, dev))
+    answer, passage = _calibrators(train, mean, scale, mask, strength)
+    calibrated = replace(best, answer=answer, passage=passage)
+    return replace(calibrated, answer=replace(answer, threshold=_answer_threshold(calibrated, dev)),
+                   passage=replace(passage, threshold=_passage_threshold(calibrated, dev)))
 
 
 def _standardisation(train: Sequence[Examples]) -> tuple[np.ndarray, np.ndarray]:
@@ -103,7 +113,7 @@ def _scorer(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask
         return total, grad * mask
 
     w = minimize(loss, np.zeros(len(NAMES)), jac=True, method="L-BFGS-B").x
-    return Ranker(NAMES, tuple(mean.tolist()), tuple(scale.tolist()), tuple(w.tolist()), (0.0, 0.0, 0.0), 0.0)
+    return Ranker(NAMES, tuple(mean.tolist()), tuple(scale.tolist()), tuple(w.tolist()))
 
 
 def _softmax(s: np.ndarray) -> np.ndarray:
@@ -124,24 +134,27 @@ class Choice:
     """What the ranker answers to one question and how right it is."""
 
     question: Labelled
-    score: float
-    runner_up: float | None
+    score: float  # the best candidate's
+    runner_up: float | None  # the next candidate's
+    other_passage: float | None  # the best candidate's of another passage
     right: bool  # the best candidate is the labelled answer
     figure_right: bool  # it cites the labelled value (what the figure measure counts)
+    passage_right: bool  # it comes from the labelled paragraph
 
 
 def choices(ranker: Ranker, examples_: Iterable[Examples]) -> list[Choice]:
     out = []
     for e in examples_:
         if not e.vectors:
-            out.append(Choice(e.question, float("-inf"), None, False, False))
+            out.append(Choice(e.question, float("-inf"), None, None, False, False, False))
             continue
         scored = sorted(((ranker.score(v), k) for k, v in enumerate(e.vectors)), reverse=True)
         score, k = scored[0]
         want = e.question.figure["value"] if e.question.figure else None
         figure_right = want is not None and same_value(e.figures[k], float(want))
         runner_up = scored[1][0] if len(scored) > 1 else None
-        out.append(Choice(e.question, score, runner_up, e.right[k], figure_right))
+        other = next((s for s, j in scored if e.passages[j] != e.passages[k]), None)
+        out.append(Choice(e.question, score, runner_up, other, e.right[k], figure_right, e.in_passage[k]))
     return out
 
 
@@ -151,33 +164,51 @@ def top1(ranker: Ranker, examples_: Sequence[Examples]) -> float:
     return sum(c.right for c in answerable) / len(answerable) if answerable else 0.0
 
 
-def _calibration(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
-                 strength: float) -> tuple[float, float, float]:
-    """Logistic regression of "the best candidate is right" on its out-of-fold score and lead."""
+def _calibrators(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
+                 strength: float) -> tuple[Calibrator, Calibrator]:
+    """Both calibrators, fitted on out-of-fold scores (thresholds still unset)."""
     from sklearn.linear_model import LogisticRegression
 
     homes = sorted({e.question.home or "" for e in train})
-    rows, labels = [], []
+    held_out: list[Choice] = []
     for fold in range(FOLDS):
         held = {h for i, h in enumerate(homes) if i % FOLDS == fold}
         ranker = _scorer([e for e in train if e.question.home not in held], mean, scale, mask, strength)
-        for c in choices(ranker, [e for e in train if e.question.home in held and e.vectors]):
-            rows.append([c.score, c.score - c.runner_up if c.runner_up is not None else 0.0])
-            labels.append(c.right)
-    model = LogisticRegression().fit(rows, labels)
-    return float(model.intercept_[0]), float(model.coef_[0][0]), float(model.coef_[0][1])
+        held_out += choices(ranker, [e for e in train if e.question.home in held and e.vectors])
+
+    def fitted(rival: Callable[[Choice], float | None], right: Callable[[Choice], bool]) -> Calibrator:
+        rows = [[c.score, lead(c.score, rival(c))] for c in held_out]
+        model = LogisticRegression().fit(rows, [right(c) for c in held_out])
+        return Calibrator(float(model.intercept_[0]), float(model.coef_[0][0]), float(model.coef_[0][1]), 1.0)
+
+    return (fitted(lambda c: c.runner_up, lambda c: c.right),
+            fitted(lambda c: c.other_passage, lambda c: c.passage_right))
 
 
-def confidence(ranker: Ranker, choice: Choice) -> float:
-    return ranker.confidence(choice.score, choice.runner_up) if choice.score > float("-inf") else 0.0
+def answer_confidence(ranker: Ranker, choice: Choice) -> float:
+    return ranker.answer.probability(choice.score, choice.runner_up) if choice.score > float("-inf") else 0.0
 
 
-def _threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
+def passage_confidence(ranker: Ranker, choice: Choice) -> float:
+    return ranker.passage.probability(choice.score, choice.other_passage) if choice.score > float("-inf") else 0.0
+
+
+def _answer_threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
     """The lowest confidence at which the answered figure questions cite the right figure PRECISION of the time."""
-    asked = [(confidence(ranker, c), c) for c in choices(ranker, dev) if c.question.figure]
-    for threshold in sorted({p for p, _ in asked}):
-        answered = [c for p, c in asked if p >= threshold]
-        if sum(c.figure_right for c in answered) >= PRECISION * len(answered):
+    asked = [(answer_confidence(ranker, c), c.figure_right) for c in choices(ranker, dev) if c.question.figure]
+    return _lowest_precise(asked)
+
+
+def _passage_threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
+    """The lowest confidence at which the passages given are right PRECISION of the time."""
+    return _lowest_precise([(passage_confidence(ranker, c), c.passage_right) for c in choices(ranker, dev)])
+
+
+def _lowest_precise(said: list[tuple[float, bool]]) -> float:
+    """The lowest confidence above which at least PRECISION of the judgements are right (1.0: none is)."""
+    for threshold in sorted({p for p, _ in said}):
+        kept = [right for p, right in said if p >= threshold]
+        if sum(kept) >= PRECISION * len(kept):
             return threshold
     return 1.0
 

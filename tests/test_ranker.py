@@ -86,7 +86,7 @@ def small_index_engine_fixture(small: tuple[Path, Path, Path]) -> Engine:
 def test_the_saved_ranker_round_trips_and_refuses_other_features() -> None:
     ranker = Ranker.load()
     assert Ranker.from_json(ranker.to_json()) == ranker
-    assert 0.0 < ranker.threshold < 1.0
+    assert 0.0 < ranker.answer.threshold < 1.0 and 0.0 < ranker.passage.threshold < 1.0
     stale = json.loads(PACKAGED.read_text(encoding="utf-8"))
     stale["names"] = stale["names"][:-1]
     with pytest.raises(RankerMismatch):
