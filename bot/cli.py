@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot import present
+from bot.i18n import t
 from index import figures as figs
-from index.answer import citation, passage_text
 from index.engine import Engine
-from index.model import Answer
 from index.ranker import RankerMismatch
 from index.store import IndexLocked, IndexUnavailable, IngestReport, ingest
 
@@ -164,39 +164,9 @@ def _ask(args: argparse.Namespace) -> int:
     questions: Iterable[str] = [args.question] if args.question is not None else sys.stdin
     for question in questions:
         result = engine.ask(question, lang=args.lang)
-        print(json.dumps(answer_json(result), ensure_ascii=False) if args.json else result.text, flush=True)
+        print(json.dumps(present.as_json(result), ensure_ascii=False) if args.json else present.text(result),
+              flush=True)
     return 0
-
-
-def answer_json(result: Answer) -> dict:
-    """The JSON contract of DESIGN.md."""
-    data: dict = {"found": result.found, "lang": result.lang, "question": result.question, "answer": result.text}
-    if not result.found or result.hit is None:
-        return data
-    hit = result.hit
-    data.update(
-        source=hit.article.source,
-        article=hit.article.id,
-        passage=passage_text(hit, result.lang),
-        passage_en=hit.passage.en,
-        passage_zh=hit.passage.zh,
-        figure=figs.as_json(result.figure) if result.figure else None,
-        citation={
-            "paper": "People's Daily",
-            "date": hit.article.date.isoformat(),
-            "page": hit.article.page,
-            "title": hit.article.title_en if result.lang == "en" else hit.article.title_zh,
-            "authors": list(hit.article.authors_en if result.lang == "en" else hit.article.authors_zh),
-            "text": citation(hit.article, result.lang),
-        },
-        warnings=list(result.warnings),
-        score=round(hit.score, 3),
-        alternatives=[
-            {"source": a.article.source, "passage": passage_text(a, result.lang), "score": round(a.score, 3)}
-            for a in result.alternatives
-        ],
-    )
-    return data
 
 
 def _figures(args: argparse.Namespace) -> int:
@@ -211,7 +181,7 @@ def _figures(args: argparse.Namespace) -> int:
 
 def _chat(args: argparse.Namespace) -> int:
     engine = open_engine(args.index)
-    print("Ask the People's Daily archive, in English or Chinese. Ctrl-D ends.", file=sys.stderr)
+    print(t("chat_hello", "en"), file=sys.stderr)
     while True:
         try:
             question = input("> ")
@@ -219,7 +189,7 @@ def _chat(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
             return 0
         if question.strip():
-            print(engine.ask(question).text + "\n")
+            print(present.text(engine.ask(question)) + "\n")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -269,7 +239,7 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"archive-bot: {error}", file=sys.stderr)
         return 1
     with _indexed(args.archive, args.index) as engine:
-        report = evaluate(questions, args.archive, engine.ask, engine.every_passage())
+        report = evaluate(questions, args.archive, lambda q: present.told(engine.ask(q)), engine.every_passage())
     summary = report.summary()
     if args.failures:
         for verdict in report.failures():

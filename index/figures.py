@@ -2,7 +2,7 @@
 
 `extract` reads every figure of a text; `for_passage` checks the English
 translation of a passage against its Chinese original (the original wins);
-`english`, `chinese`, `warning` and `as_json` render a figure. Number reading
+`english`, `chinese` and `as_json` render a figure (sentences about it are bot/i18n.py's). Number reading
 itself lives in `numbers.py`. Units, qualifiers and date values are described
 in docs/FIGURES.md.
 """
@@ -540,14 +540,6 @@ def chinese(figure: Figure) -> str:
     body = _zh_amount(figure.value) + _ZH_NAMES.get(figure.unit, "")
     prefix = _ZH_QUALIFIER.get(figure.qualifier, "")
     return prefix + body
-
-
-def warning(figure: Figure) -> str | None:
-    """For a mistranslated figure, the English sentence that says so; None otherwise."""
-    if figure.verified is not False:
-        return None
-    return (f"the English translation reads {figure.translation}; "
-            f"the original {chinese(figure)} is {english(figure)}")
 
 
 def as_json(figure: Figure) -> dict[str, object]:

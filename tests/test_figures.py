@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import figures
-from index.figures import as_json, chinese, english, extract, for_passage, warning
+from index.answer import mistranslation
+from index.figures import as_json, chinese, english, extract, for_passage
+from index.model import MISTRANSLATED
 
 WHEN = date(1989, 8, 29)
 ARCHIVE = Path(__file__).resolve().parent.parent / "data" / "archive"
@@ -142,10 +144,10 @@ def test_warning_and_json_of_a_mistranslation() -> None:
     zh = "今年新签合同总金额为6.08亿瑞士法郎。"
     en = "with 6.08 billion Swiss francs in new contracts signed this year."
     (fig,) = for_passage(en, zh, WHEN)
-    assert warning(fig) == (
-        "the English translation reads 6.08 billion Swiss francs; "
-        "the original 6.08亿瑞士法郎 is 608 million Swiss francs"
-    )
+    (flag,) = mistranslation(fig)
+    assert flag.code == MISTRANSLATED
+    assert dict(flag.values) == {"printed": "6.08 billion Swiss francs", "original": "6.08亿瑞士法郎",
+                                 "correct": "608 million Swiss francs"}  # fmt: skip
     assert as_json(fig) == {
         "value": 608_000_000, "unit": "CHF", "qualifier": "exact", "text": "608 million Swiss francs",
         "original": "6.08亿瑞士法郎", "verified": False, "year": 1989,
