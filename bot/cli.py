@@ -12,15 +12,16 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from bot import present
+from bot import followup, present
 from bot.i18n import t
 from index import figures as figs
 from index.engine import Engine
 from index.ranker import RankerMismatch
 from index.store import IndexLocked, IndexUnavailable, IngestReport, ingest
+from index.text import detect_lang
 
 DEFAULT_ARCHIVE = Path("data/archive")
 DEFAULT_INDEX = Path("data/index")
@@ -179,17 +180,38 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+CHAT_QUIT = frozenset({"quit", "exit", "/quit", "/exit"})
+CHAT_HELP = frozenset({"help", "?", "/help"})
+
+
+def _line_editing() -> None:
+    """Arrow keys edit the line and recall earlier questions, on a terminal (readline, where
+    Python has it; on a pipe it would only add escape codes)."""
+    if sys.stdin.isatty():
+        with suppress(ImportError):
+            import readline  # noqa: F401 (importing it gives input() line editing and history)
+
+
 def _chat(args: argparse.Namespace) -> int:
     engine = open_engine(args.index)
+    _line_editing()
     print(t("chat_hello", "en"), file=sys.stderr)
+    previous = ""
     while True:
         try:
-            question = input("> ")
+            line = input("> ").strip()
         except EOFError:
             print(file=sys.stderr)
             return 0
-        if question.strip():
+        word = line.lower()
+        if word in CHAT_QUIT:
+            return 0
+        if word in CHAT_HELP:
+            print(t("chat_help", detect_lang(previous or line)) + "\n")
+        elif line:
+            question = followup.rewrite(previous, line) if previous else line
             print(present.text(engine.ask(question)) + "\n")
+            previous = question
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -45,7 +45,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import present
+from bot import followup, present
 from bot.flood import FloodGate, Verdict
 from bot.i18n import t, ui_lang
 from bot.render import MESSAGE_LIMIT, escape, split_html
@@ -124,6 +124,16 @@ def keyboard(
 def _group_bot(message: Message, username: str) -> str | None:
     """The bot's username when `message` is in a group (its long content goes to the private chat)."""
     return None if message.chat.type == ChatType.PRIVATE else username
+
+
+def _question_id(message: Message) -> str | None:
+    """The question id in the buttons of one of the bot's answers."""
+    rows = message.reply_markup.inline_keyboard if message.reply_markup else ()
+    for button in (b for row in rows for b in row):
+        match = _VIEW.fullmatch(str(button.callback_data or "")) or _NEXT.fullmatch(str(button.callback_data or ""))
+        if match:
+            return match.group(1)
+    return None
 
 
 def _addressed(message: Message, username: str, bot_id: int) -> str | None:
@@ -247,6 +257,9 @@ class ArchiveBot:
         if not question:
             await message.reply_text(t("empty", ui), do_quote=quote)
             return
+        previous = self._previous(message, context.bot.id)
+        if previous:
+            question, _ = clean(followup.rewrite(previous, question))
         answer = await self._ask(question, pref, 0)
         qid = _qid(question)
         self.state.remember(message.chat.id, qid, question)
@@ -260,6 +273,15 @@ class ArchiveBot:
                 part, parse_mode=ParseMode.HTML, do_quote=quote, reply_markup=markup if last else None
             )
         await self.state.save_if_due()
+
+    def _previous(self, message: Message, bot_id: int) -> str | None:
+        """The question a follow-up in `message` is read with: that of the answer it replies to,
+        else, in a private chat, the chat's latest."""
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == bot_id:
+            qid = _question_id(replied)
+            return self.state.question(message.chat.id, qid) if qid else None
+        return self.state.last_question(message.chat.id) if message.chat.type == ChatType.PRIVATE else None
 
     async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message:
