@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import secrets
 import signal
 import sqlite3
@@ -22,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application
 
 from bot.flood import FloodGate
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 INBOX_SUFFIX = ".updates.sqlite"  # the update queue lives beside the state file
 COMMANDS = ("start", "help", "ask", "lang", "about")
 REDACTED = "[TOKEN]"
+# A bot token as @BotFather gives it: the bot's id, a colon, the secret.
+TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{8,}")
+# The webhook serves behind a reverse proxy (TLS ends there): only local connections reach it.
+DEFAULT_LISTEN = "127.0.0.1"
 
 
 class TokenFilter(logging.Filter):
@@ -152,7 +157,12 @@ def _fail(message: str) -> int:
 
 
 def serve(
-    index_dir: Path, base_url: str | None, webhook_url: str | None, port: int, state_path: Path | None = None
+    index_dir: Path,
+    base_url: str | None,
+    webhook_url: str | None,
+    port: int,
+    state_path: Path | None = None,
+    listen: str = DEFAULT_LISTEN,
 ) -> int:
     """Runs the bot until SIGTERM or Ctrl-C; long polling, or a webhook at `webhook_url`
     (listening on `port`, checked with a secret token). State in `state_path` (default
@@ -160,6 +170,9 @@ def serve(
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
         return _fail("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token.")
+    if not TOKEN_SHAPE.fullmatch(token):
+        return _fail("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters, digits, "
+                     "- and _, as @BotFather gives it); check for quotes or spaces.")  # fmt: skip
     try:
         engine = EngineWorker(index_dir)
     except IndexUnavailable as error:
@@ -172,7 +185,7 @@ def serve(
         app = build_application(token, engine, base_url, BotState(state_path))
         if webhook_url:
             app.run_webhook(
-                listen="0.0.0.0",
+                listen=listen,
                 port=port,
                 url_path=urlsplit(webhook_url).path.lstrip("/"),
                 webhook_url=webhook_url,
@@ -182,6 +195,8 @@ def serve(
         else:
             inbox = Inbox(inbox_path(state_path))
             asyncio.run(_poll_until_signalled(app, inbox))
+    except InvalidToken:
+        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; copy the bot's token from @BotFather again.")
     except (TelegramError, OSError, sqlite3.Error) as error:
         return _fail(redaction.redact(f"the bot stopped: {error}"))
     finally:

@@ -237,7 +237,7 @@ def as_json(answer: Answer) -> dict[str, Any]:
         passage=passage_text(hit, answer.lang),
         passage_en=hit.passage.en,
         passage_zh=hit.passage.zh,
-        figure=figs.as_json(answer.figure) if answer.figure else None,
+        figure={**figs.as_json(answer.figure), "text": answer.figure_text} if answer.figure else None,
         citation=citation_json(hit.article, answer.lang),
         warnings=[flag_text(f, answer.lang) for f in answer.warnings],
         score=round(hit.score, 3),
@@ -362,7 +362,7 @@ def clip(text: str, limit: int) -> str:
 
 def figure_result(hit: FigureHit, lang: str) -> tuple[str, str, str]:
     """An inline result: (title, description, message HTML)."""
-    value = figure_text(hit.figure, lang)
+    value = figure_text(hit.figure, lang, hit.passage.en)
     clause = figure_clause(hit, lang)
     page = t("inline_page", lang, page=hit.article.page) if hit.article.page else ""
     description = clip(f"{clause} — {_date(hit.article, lang)}{page}", DESCRIPTION_LIMIT)

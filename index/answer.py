@@ -7,18 +7,40 @@ bot/present.py puts the data into words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from index import figures as figs
 from index.model import MISTRANSLATED, Answer, Figure, Flag, Hit
 from index.question import Frame
 
+# The noun a count's English translation gives it, after its number: "400 delegations", "50 kinds
+# of goods"; looked for no further than this many characters past the translation.
+_NOUN_AFTER = re.compile(r"\d[\d,.]*(?: (?:hundred|thousand|million|billion))? ((?:kinds|types|sorts|varieties) of "
+                         r"[a-z]+|(?:[a-z]+ )?[a-z]+s)\b")  # fmt: skip
+NOUN_REACH = 24
 
-def figure_text(figure: Figure, lang: str) -> str:
-    """The figure as the answer writes it in `lang`, corrected where the translation was wrong."""
+
+def figure_text(figure: Figure, lang: str, english: str = "") -> str:
+    """The figure as the answer writes it in `lang`, corrected where the translation was wrong.
+    A Chinese count takes the noun its agreeing translation in `english` gives it."""
     if lang == "zh":
         return figs.chinese(figure)
-    return figs.english(figure) if figure.lang == "zh" else figure.text
+    if figure.lang != "zh":
+        return figure.text
+    noun = _translated_noun(figure, english)
+    return f"{figs.english(replace(figure, unit=''))} {noun}" if noun else figs.english(figure)
+
+
+def _translated_noun(figure: Figure, english: str) -> str:
+    if figure.unit != "items" or not figure.verified or not figure.translation:
+        return ""
+    at = english.find(figure.translation)
+    if at < 0:
+        return ""
+    noun = _NOUN_AFTER.search(english, at, at + len(figure.translation) + NOUN_REACH)
+    return noun.group(1) if noun else ""
 
 
 def corrected(english: str, figures: Iterable[Figure]) -> str:
@@ -81,7 +103,7 @@ def compose(
         question=question.text,
         hit=hit,
         figure=figure,
-        figure_text=figure_text(figure, lang) if figure else "",
+        figure_text=figure_text(figure, lang, hit.passage.en) if figure else "",
         passages=sides,
         marks=figure_spans(figure, sides),
         warnings=mistranslation(figure) if lang == "en" else (),  # a Chinese answer shows the original

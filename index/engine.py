@@ -249,6 +249,10 @@ class Engine:
         """(archive file, passage) for the whole index: what a baseline over all passages ranks."""
         return [(a.source, p) for a in self.content.articles() for p in self.passages(a.id)]
 
+    def archives(self) -> list[str]:
+        """The archive folders the index was built from."""
+        return sorted(store.archives(self.generation))
+
     def stats(self) -> Stats:
         self._follow()
         m = store.manifest(self.generation)

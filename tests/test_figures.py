@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import figures
-from index.answer import mistranslation
+from index.answer import figure_text, mistranslation
 from index.figures import as_json, chinese, english, extract, for_passage
 from index.model import MISTRANSLATED
 
@@ -288,3 +288,19 @@ def test_the_base_of_a_comparison_is_not_the_year_a_figure_speaks_of() -> None:
     text = "蓝今年种一千多亩，比去年增十五倍，烟叶种六千五百亩，比去年增加一倍。"
     years = {f.text: f.year for f in extract(text, "zh", date(1946, 8, 25))}
     assert years["一千多亩"] == 1946 and years["六千五百亩"] == 1946
+
+
+@pytest.mark.parametrize(
+    ("en", "zh", "said"),
+    [
+        ("More than 400 delegations came.", "共有400多个代表团参加。", "over 400 delegations"),
+        ("It showed 50 kinds of goods.", "展出50种商品。", "50 kinds of goods"),
+        ("They signed 94 economic contracts.", "签订94项经济合同。", "94 economic contracts"),
+        ("", "展出50种商品。", "50 kinds"),  # no translation: the measure word names the count
+        ("", "新建住宅300户。", "300 households"),
+        ("", "签订94项合同。", "94 items"),  # 项 says nothing alone
+    ],
+)
+def test_english_counts_are_named_from_the_measure_word_or_the_translation(en: str, zh: str, said: str) -> None:
+    (fig,) = [f for f in for_passage(en, zh, WHEN) if f.lang == "zh"]
+    assert figure_text(fig, "en", en) == said
