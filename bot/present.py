@@ -17,9 +17,9 @@ from typing import Any
 from bot.i18n import t
 from bot.render import escape, split_html
 from index import figures as figs
-from index.answer import corrected, figure_text
+from index.answer import corrected, figure_text, mistranslation
 from index.engine import Stats
-from index.model import MISTRANSLATED, Answer, Article, Figure, FigureHit, Flag, Hit, Passage
+from index.model import Answer, Article, FigureHit, Flag, Hit, Passage
 
 # About six lines of a phone screen: room for a sentence that states a figure and a little
 # of the next; a longer sentence is cut around the figure.
@@ -76,14 +76,6 @@ def flag_text(flag: Flag, lang: str) -> str:
     """The sentence for a flag of the index."""
     values = dict(flag.values)
     return t(flag.code, lang, **values)
-
-
-def mistranslation_flag(figure: Figure) -> Flag | None:
-    """The flag for a figure whose English translation was wrong (an inline result's)."""
-    if figure.verified is not False or not figure.translation:
-        return None
-    return Flag(MISTRANSLATED, (("printed", figure.translation), ("original", figs.chinese(figure)),
-                                ("correct", figs.english(figure))))  # fmt: skip
 
 
 # -- the passage, and the part of it a phone shows -------------------------------
@@ -368,9 +360,8 @@ def figure_result(hit: FigureHit, lang: str) -> tuple[str, str, str]:
     description = clip(f"{clause} — {_date(hit.article, lang)}{page}", DESCRIPTION_LIMIT)
     body = marked(clause, 0, len(clause), _spans_of(clause, value))
     lines = [f"<b>{escape(value)}</b>", body, "", f"<i>{escape(citation(hit.article, lang))}</i>"]
-    flag = mistranslation_flag(hit.figure) if lang == "en" else None
-    if flag:
-        lines.append(f"⚠️ {escape(flag_text(flag, lang))}")
+    flags = mistranslation(hit.figure) if lang == "en" else ()  # a Chinese post shows the original
+    lines += [f"⚠️ {escape(flag_text(flag, lang))}" for flag in flags]
     return clip(value, TITLE_LIMIT) or "?", description, split_html("\n".join(lines))[0]
 
 
