@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import re
 import secrets
 import signal
 import sqlite3
@@ -23,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application
 
 from bot.flood import FloodGate
@@ -40,6 +41,10 @@ INBOX_SUFFIX = ".updates.sqlite"  # the update queue lives beside the state file
 INDEX_KEY = 12  # hex digits of the index path's hash naming its state folder: unique enough on one machine
 COMMANDS = ("start", "help", "ask", "lang", "about")
 REDACTED = "[TOKEN]"
+# A bot token as @BotFather gives it: the bot's id, a colon, the secret.
+TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{8,}")
+# The webhook serves behind a reverse proxy (TLS ends there): only local connections reach it.
+DEFAULT_LISTEN = "127.0.0.1"
 
 
 class TokenFilter(logging.Filter):
@@ -160,7 +165,12 @@ def _fail(message: str) -> int:
 
 
 def serve(
-    index_dir: Path, base_url: str | None, webhook_url: str | None, port: int, state_path: Path | None = None
+    index_dir: Path,
+    base_url: str | None,
+    webhook_url: str | None,
+    port: int,
+    state_path: Path | None = None,
+    listen: str = DEFAULT_LISTEN,
 ) -> int:
     """Runs the bot until SIGTERM or Ctrl-C; long polling, or a webhook at `webhook_url`
     (listening on `port`, checked with a secret token). State in `state_path` (default
@@ -168,6 +178,9 @@ def serve(
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
         return _fail("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token.")
+    if not TOKEN_SHAPE.fullmatch(token):
+        return _fail("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters, digits, "
+                     "- and _, as @BotFather gives it); check for quotes or spaces.")  # fmt: skip
     try:
         engine = EngineWorker(index_dir)
     except IndexUnavailable as error:
@@ -180,7 +193,7 @@ def serve(
         app = build_application(token, engine, base_url, BotState(state_path))
         if webhook_url:
             app.run_webhook(
-                listen="0.0.0.0",
+                listen=listen,
                 port=port,
                 url_path=urlsplit(webhook_url).path.lstrip("/"),
                 webhook_url=webhook_url,
@@ -190,6 +203,8 @@ def serve(
         else:
             inbox = Inbox(inbox_path(state_path))
             asyncio.run(_poll_until_signalled(app, inbox))
+    except InvalidToken:
+        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; copy the bot's token from @BotFather again.")
     except (TelegramError, OSError, sqlite3.Error) as error:
         return _fail(redaction.redact(f"the bot stopped: {error}"))
     finally:

@@ -12,15 +12,20 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from importlib import metadata
 from pathlib import Path
 
+from tqdm import tqdm
+
+from bot import followup, present
+from bot.i18n import t
 from index import figures as figs
-from index.answer import citation, passage_text
+from index.archive import iter_archive
 from index.engine import Engine
-from index.model import Answer
 from index.ranker import RankerMismatch
 from index.store import IndexLocked, IndexUnavailable, IngestFailed, IngestReport, ingest
+from index.text import detect_lang
 
 # The project's own data folder, wherever the command is run from: a relative default
 # would build an empty index in whatever folder the user happens to be in.
@@ -29,11 +34,21 @@ DEFAULT_ARCHIVE = DATA / "archive"
 DEFAULT_INDEX = DATA / "index"
 
 
+USAGE = 2  # the exit code of bad usage
+PROGRESS_REFRESH = 0.5  # seconds between progress bar redraws at most; the issue asks for at least one a second
+SEPARATOR = "─" * 40  # between answers of a batch in text output
+QUESTION_HELP = "the question; without it, questions are read from standard input, one a line"
+
+
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `archive-bot ask ... | head` ends quietly
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="surrogateescape")  # bad bytes reach clean(), which drops them
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()  # a bare `archive-bot`: what it can do, not an error message
+        return USAGE
     try:
         return args.run(args)
     except (IndexUnavailable, IndexLocked, IngestFailed, RankerMismatch) as error:
@@ -43,44 +58,74 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="archive-bot", description="Ask a bilingual People's Daily archive.")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+def _version() -> str:
+    try:
+        return metadata.version("archive-bot")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
-    command = commands.add_parser("ingest", help="build or update the index from an archive folder")
-    command.add_argument("archive", type=Path, metavar="ARCHIVE_DIR")
-    command.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    command.add_argument("--rebuild", action="store_true", help="build a new index instead of updating")
+
+def _command(commands: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
+    """A subcommand whose help lists every option's default."""
+    defaults = argparse.ArgumentDefaultsHelpFormatter
+    return commands.add_parser(name, help=text, description=text, formatter_class=defaults)
+
+
+def _index_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR",
+                         help="the index folder (the default is built from the bundled sample when it does not exist)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="archive-bot", description="Ask a bilingual People's Daily archive, "
+                                     "in English or Chinese, in a terminal or in Telegram.",
+                                     epilog="Exit codes: 0 success, 1 a failure the message explains, 2 bad usage. "
+                                     "`archive-bot COMMAND --help` describes a command.")  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(metavar="COMMAND")
+
+    command = _command(commands, "ingest", "build or update the index from an archive folder")
+    command.add_argument("archive", type=Path, metavar="ARCHIVE_DIR", help="a folder of archive .txt files")
+    command.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR",
+                         help="the index folder to build or add to")
+    command.add_argument("--rebuild", action="store_true", help="build a new index of ARCHIVE_DIR instead of updating")
     command.add_argument("--follow-links", action="store_true", help="also read links to files outside ARCHIVE_DIR")
     command.add_argument("--json", action="store_true", help="print the counts and errors as JSON")
     command.set_defaults(run=_ingest)
 
-    command = commands.add_parser("ask", help="answer a question, or one per line of standard input")
-    command.add_argument("question", nargs="?", metavar="QUESTION")
-    command.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    command.add_argument("--lang", choices=("en", "zh"))
-    command.add_argument("--json", action="store_true", help="one JSON answer per line")
+    command = _command(commands, "ask", "answer a question, or one per line of standard input")
+    command.add_argument("question", nargs="?", metavar="QUESTION", help=QUESTION_HELP, default=None)
+    _index_option(command)
+    command.add_argument("--lang", choices=("en", "zh"), help="the answer's language (default: the question's)")
+    command.add_argument("--json", action="store_true", help="one JSON answer per line (the contract of DESIGN.md)")
     command.set_defaults(run=_ask)
 
-    command = commands.add_parser("figures", help="the figures in a text, in either language")
-    command.add_argument("text", metavar="TEXT")
-    command.add_argument("--json", action="store_true")
+    command = _command(commands, "info", "what the index holds: articles, passages, figures, dates, folders")
+    _index_option(command)
+    command.set_defaults(run=_info)
+
+    command = _command(commands, "figures", "the figures in a text, in either language")
+    command.add_argument("text", metavar="TEXT", help="the text to read figures from")
+    command.add_argument("--json", action="store_true", help="print a JSON list shaped like the answer's figure")
     command.set_defaults(run=_figures)
 
-    command = commands.add_parser("chat", help="a terminal conversation with the archive")
-    command.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    command = _command(commands, "chat", "a terminal conversation with the archive (help, quit)")
+    _index_option(command)
     command.set_defaults(run=_chat)
 
-    command = commands.add_parser("serve", help="the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
-    command.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    command.add_argument("--base-url", help="another Bot API server, e.g. http://127.0.0.1:8081/bot")
-    command.add_argument("--webhook-url", help="receive updates by webhook at this public URL")
+    command = _command(commands, "serve", "the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
+    _index_option(command)
+    command.add_argument("--base-url", help="another Bot API server, e.g. http://127.0.0.1:8081/bot "
+                         "(default: Telegram's)")  # fmt: skip
+    command.add_argument("--webhook-url", help="receive updates by webhook at this public URL (default: long polling)")
+    command.add_argument("--listen", default="127.0.0.1",
+                         help="the address the webhook listens on; 0.0.0.0 for every interface")
     command.add_argument("--port", type=int, default=8443, help="local port for the webhook")
     command.add_argument("--state", type=Path, metavar="FILE",
                          help="the bot's state file (JSON, mode 0600; default: bot-state.json in the index folder)")
     command.set_defaults(run=_serve)
 
-    command = commands.add_parser("eval", help="score answers to labelled questions, beside raw BM25 top-1")
+    command = _command(commands, "eval", "score answers to labelled questions, beside raw BM25 top-1")
     command.add_argument("questions", type=Path, metavar="QUESTIONS", help="a JSON-lines question file")
     command.add_argument("archive", type=Path, metavar="ARCHIVE_DIR", help="the archive the questions are about")
     command.add_argument("--index", type=Path, help="an index of ARCHIVE_DIR to reuse (default: build a fresh one)")
@@ -88,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--json", action="store_true", help="print the summary as JSON")
     command.set_defaults(run=_eval)
 
-    command = commands.add_parser("train", help="refit the answer ranker on labelled questions about an archive")
+    command = _command(commands, "train", "refit the answer ranker on labelled questions about an archive")
     command.add_argument("questions", type=Path, metavar="QUESTIONS", help="a JSON-lines file of training questions")
     command.add_argument("archive", type=Path, metavar="ARCHIVE_DIR", help="the archive the questions are about")
     command.add_argument("--dev", type=Path, required=True, metavar="DEV_QUESTIONS",
@@ -98,20 +143,33 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--out", type=Path, help="where to write the ranker (default: INDEX/ranker.json)")
     command.set_defaults(run=_train)
 
-    command = commands.add_parser("bench", help="measure ingest and answers on a synthetic archive")
-    command.add_argument("--passages", type=int, default=10_000)
-    command.add_argument("--queries", type=int, default=200)
-    command.add_argument("--json", action="store_true")
+    command = _command(commands, "bench", "measure ingest and answers on a synthetic archive")
+    command.add_argument("--passages", type=int, default=10_000, help="passages in the synthetic archive")
+    command.add_argument("--queries", type=int, default=200, help="questions timed")
+    command.add_argument("--json", action="store_true", help="print the measures as JSON")
     command.set_defaults(run=_bench)
     return parser
+
+
+def _usage(message: str) -> int:
+    print(f"archive-bot: {message}", file=sys.stderr)
+    return USAGE
 
 
 def _ingest(args: argparse.Namespace) -> int:
     if not args.archive.is_dir():
         print(f"archive-bot: no archive folder at {args.archive}", file=sys.stderr)
         return 1
-    report = ingest(args.archive, args.index, progress=_progress_bar() if sys.stderr.isatty() else None,
-                    rebuild=args.rebuild, follow_links=args.follow_links)
+    if args.index.exists() and not args.index.is_dir():
+        print(f"archive-bot: --index {args.index} is a file; give a folder for the index", file=sys.stderr)
+        return 1
+    if next(iter_archive(args.archive), None) is None:
+        print(f"archive-bot: {args.archive} holds no .txt files; an archive is a folder of .txt articles "
+              "(nested folders are fine), see docs/ARCHIVE_FORMAT.md", file=sys.stderr)  # fmt: skip
+        return 1
+    with _progress_bar() as progress:
+        report = ingest(args.archive, args.index, progress=progress, rebuild=args.rebuild,
+                        follow_links=args.follow_links)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     for warning in report.warnings:
@@ -141,69 +199,57 @@ def _report_line(report: IngestReport) -> str:
     )
 
 
-def _progress_bar() -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        end = "\n" if done >= total else ""
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files", end=end, file=sys.stderr)
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar with rate and time left on a terminal's stderr (tqdm refreshes it at
+    least every second while files go by); nothing when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with tqdm(unit="file", file=sys.stderr, mininterval=PROGRESS_REFRESH) as bar:
 
-    return show
+        def show(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield show
 
 
 def open_engine(index_dir: Path) -> Engine:
-    """The engine over index_dir; the default index is (re)built from the sample archive when unusable."""
-    try:
-        return Engine.open(index_dir)
-    except IndexUnavailable as error:
-        if index_dir != DEFAULT_INDEX:
-            raise
+    """The engine over index_dir. The default index is built from the sample archive only when
+    it does not exist at all: a damaged index is reported, never replaced."""
+    if index_dir == DEFAULT_INDEX and not index_dir.exists():
         if not any(DEFAULT_ARCHIVE.rglob("*.txt")):
-            raise IndexUnavailable(f"{error}; the sample archive to build it from is missing too "
-                                   f"({DEFAULT_ARCHIVE}); or pass --index DIR") from None
-    print(f"archive-bot: building the index from {DEFAULT_ARCHIVE} ...", file=sys.stderr)
-    ingest(DEFAULT_ARCHIVE, index_dir, rebuild=True)
+            raise IndexUnavailable(f"no index at {index_dir}, and the sample archive to build it from is missing "
+                                   f"too ({DEFAULT_ARCHIVE}); pass --index DIR")
+        print(f"archive-bot: building the index from {DEFAULT_ARCHIVE} ...", file=sys.stderr)
+        ingest(DEFAULT_ARCHIVE, index_dir)
     return Engine.open(index_dir)
 
 
 def _ask(args: argparse.Namespace) -> int:
+    if args.question is not None and not args.question.strip():
+        return _usage("the question is empty; ask something, e.g. archive-bot ask \"border trade in 1987\"")
+    if args.question is None and sys.stdin.isatty():
+        return _usage("no question: give one (archive-bot ask \"QUESTION\") or pipe questions, one a line")
     engine = open_engine(args.index)
     questions: Iterable[str] = [args.question] if args.question is not None else sys.stdin
-    for question in questions:
+    for number, question in enumerate(questions):
         result = engine.ask(question, lang=args.lang)
-        print(json.dumps(answer_json(result), ensure_ascii=False) if args.json else result.text, flush=True)
+        if args.json:
+            print(json.dumps(present.as_json(result), ensure_ascii=False), flush=True)
+        else:
+            print(("" if number == 0 else f"\n{SEPARATOR}\n\n") + present.text(result), flush=True)
     return 0
 
 
-def answer_json(result: Answer) -> dict:
-    """The JSON contract of DESIGN.md."""
-    data: dict = {"found": result.found, "lang": result.lang, "question": result.question, "answer": result.text}
-    if not result.found or result.hit is None:
-        return data
-    hit = result.hit
-    data.update(
-        source=hit.article.source,
-        article=hit.article.id,
-        passage=passage_text(hit, result.lang),
-        passage_en=hit.passage.en,
-        passage_zh=hit.passage.zh,
-        figure=figs.as_json(result.figure) if result.figure else None,
-        citation={
-            "paper": "People's Daily",
-            "date": hit.article.date.isoformat(),
-            "page": hit.article.page,
-            "title": hit.article.title_en if result.lang == "en" else hit.article.title_zh,
-            "authors": list(hit.article.authors_en if result.lang == "en" else hit.article.authors_zh),
-            "text": citation(hit.article, result.lang),
-        },
-        warnings=list(result.warnings),
-        score=round(hit.score, 3),
-        alternatives=[
-            {"source": a.article.source, "passage": passage_text(a, result.lang), "score": round(a.score, 3)}
-            for a in result.alternatives
-        ],
-    )
-    return data
+def _info(args: argparse.Namespace) -> int:
+    engine = open_engine(args.index)
+    print(present.about(engine.stats(), "en"))
+    print(f"Index: {args.index.resolve()}")
+    for folder in engine.archives():
+        print(f"Archive folder: {folder}")
+    return 0
 
 
 def _figures(args: argparse.Namespace) -> int:
@@ -216,17 +262,38 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+CHAT_QUIT = frozenset({"quit", "exit", "/quit", "/exit"})
+CHAT_HELP = frozenset({"help", "?", "/help"})
+
+
+def _line_editing() -> None:
+    """Arrow keys edit the line and recall earlier questions, on a terminal (readline, where
+    Python has it; on a pipe it would only add escape codes)."""
+    if sys.stdin.isatty():
+        with suppress(ImportError):
+            import readline  # noqa: F401 (importing it gives input() line editing and history)
+
+
 def _chat(args: argparse.Namespace) -> int:
     engine = open_engine(args.index)
-    print("Ask the People's Daily archive, in English or Chinese. Ctrl-D ends.", file=sys.stderr)
+    _line_editing()
+    print(t("chat_hello", "en"), file=sys.stderr)
+    previous = ""
     while True:
         try:
-            question = input("> ")
+            line = input("> ").strip()
         except EOFError:
             print(file=sys.stderr)
             return 0
-        if question.strip():
-            print(engine.ask(question).text + "\n")
+        word = line.lower()
+        if word in CHAT_QUIT:
+            return 0
+        if word in CHAT_HELP:
+            print(t("chat_help", detect_lang(previous or line)) + "\n")
+        elif line:
+            question = followup.rewrite(previous, line) if previous else line
+            print(present.text(engine.ask(question)) + "\n")
+            previous = question
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -234,7 +301,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.index == DEFAULT_INDEX:
         open_engine(args.index)
-    return serve(args.index, args.base_url, args.webhook_url, args.port, args.state)
+    return serve(args.index, args.base_url, args.webhook_url, args.port, args.state, args.listen)
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -277,7 +344,7 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"archive-bot: {error}", file=sys.stderr)
         return 1
     with _indexed(args.archive, args.index) as engine:
-        report = evaluate(questions, args.archive, engine.ask, engine.every_passage())
+        report = evaluate(questions, args.archive, lambda q: present.told(engine.ask(q)), engine.every_passage())
     summary = report.summary()
     if args.failures:
         for verdict in report.failures():

@@ -1,9 +1,11 @@
 """Flood control per user and per group chat, on top of Telegram's own limits.
 
 A token bucket per key (a user, or a group chat): a burst of `burst` questions is
-answered, then one question every `interval` seconds. The first update over the
-limit gets one slow-down note; the rest of that episode is dropped silently, so a
-flooding user or group costs the bot almost nothing and other chats are served as usual.
+answered, then one question every `interval` seconds. Only questions count. The
+first question over the limit gets one note saying that it, and every question sent
+before a time the note names, will not be answered: the rest of that episode is
+dropped without a word, so a flooding user or group costs the bot almost nothing,
+other chats are served as usual, and each asker knows which questions get an answer.
 
 A group's budget is half of what Telegram lets a bot send to one group
 (20 messages a minute): the answers it admits, the one note, an answer split in
@@ -67,6 +69,14 @@ class FloodGate:
             return Verdict.DROP
         bucket.warned = True
         return Verdict.WARN
+
+    def wait(self, key: int) -> float:
+        """Seconds until `key` has a question's budget again (0 when it has one now)."""
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            return 0.0
+        tokens = min(self.burst, bucket.tokens + (self._clock() - bucket.stamp) / self.interval)
+        return max(0.0, (1 - tokens) * self.interval)
 
     def _forget_idle(self, now: float) -> None:
         """Full buckets carry no information: drop them so memory stays bounded."""

@@ -16,6 +16,7 @@ import asyncio
 import base64
 import hashlib
 import logging
+import math
 import re
 from typing import Any
 
@@ -28,6 +29,7 @@ from telegram import (
     Message,
     MessageEntity,
     Update,
+    User,
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
@@ -43,9 +45,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import render
+from bot import followup, present
 from bot.flood import FloodGate, Verdict
 from bot.i18n import t, ui_lang
+from bot.render import MESSAGE_LIMIT, escape, split_html
 from bot.state import BotState
 from bot.worker import EngineWorker
 from index.engine import MAX_QUESTION, clean
@@ -59,13 +62,15 @@ INLINE_PAGE = 50
 MAX_SKIP = 50
 # A full article is shown up to this many characters (three messages); a longer one ends
 # with a note. Rendering is linear in what is shown, so any article costs the same at most.
-ARTICLE_SHOWN = 3 * render.MESSAGE_LIMIT
+ARTICLE_SHOWN = 3 * MESSAGE_LIMIT
 _ID = r"[A-Za-z0-9_-]"
 _OFFSET = re.compile(r"[0-9]{1,5}")  # ASCII digits only: '²' and '⑤' are digits to str.isdigit()
-_VIEW = re.compile(rf"v\|({_ID}{{8}})\|(\d{{1,2}})\|(en|zh)\|(en|zh)")
+_VIEW = re.compile(rf"v\|({_ID}{{8}})\|(\d{{1,2}})\|(en|zh)\|(en|zh)(?:\|([01]))?")  # the last: whole passage
 _NEXT = re.compile(rf"n\|({_ID}{{8}})\|(\d{{1,2}})\|(en|zh)")
 _ARTICLE = re.compile(rf"a\|({_ID}{{1,56}})\|(en|zh)")
 _DEEP_ARTICLE = re.compile(rf"a_({_ID}{{1,62}})")
+_EXAMPLE = re.compile(r"x\|([12])\|(en|zh)")
+EXAMPLES = ("example_1", "example_2")
 
 
 def _qid(question: str) -> str:
@@ -83,22 +88,52 @@ def _other(lang: str) -> str:
     return "en" if lang == "zh" else "zh"
 
 
-def keyboard(answer: Answer, qid: str, skip: int, view: str | None = None) -> InlineKeyboardMarkup | None:
-    """Other language / next result / full article, for a found answer."""
+def deep_link(username: str, payload: str) -> str:
+    """A link that opens the private chat with the bot and sends /start `payload`."""
+    return f"https://t.me/{username}?start={payload}"
+
+
+def keyboard(
+    answer: Answer, qid: str, skip: int, view: str | None = None, whole: bool = False, group_bot: str | None = None
+) -> InlineKeyboardMarkup | None:
+    """Other language, whole passage, next result (when there is one), full article; in a group
+    (`group_bot`: the bot's username) long content opens in the private chat instead."""
     if not answer.found or answer.hit is None:
         return None
-    lang, passage = answer.lang, answer.hit.passage
-    shown = render.passage_side(passage, view or lang)[1]
-    row = []
-    if passage.en and passage.zh:
+    lang = answer.lang
+    shown = present.shown_side(answer, view)
+    first, second = [], []
+    if answer.passage("en") and answer.passage("zh"):
         target = _other(shown)
-        row.append(InlineKeyboardButton(t(f"view_{target}", lang), callback_data=f"v|{qid}|{skip}|{lang}|{target}"))
-    if skip + 1 < MAX_SKIP:
-        row.append(InlineKeyboardButton(t("next", lang), callback_data=f"n|{qid}|{skip + 1}|{lang}"))
-    article_data = f"a|{answer.hit.article.id}|{lang}"
-    if _ARTICLE.fullmatch(article_data):
-        row.append(InlineKeyboardButton(t("full", lang), callback_data=article_data))
-    return InlineKeyboardMarkup([row])
+        first.append(InlineKeyboardButton(t(f"view_{target}", lang),
+                                          callback_data=f"v|{qid}|{skip}|{lang}|{target}|{int(whole)}"))  # fmt: skip
+    if answer.more and skip + 1 < MAX_SKIP:
+        second.append(InlineKeyboardButton(t("next", lang), callback_data=f"n|{qid}|{skip + 1}|{lang}"))
+    article_id = answer.hit.article.id
+    if group_bot and _DEEP_ARTICLE.fullmatch(f"a_{article_id}"):
+        second.append(InlineKeyboardButton(t("in_private", lang), url=deep_link(group_bot, f"a_{article_id}")))
+    elif not group_bot:
+        if not whole and present.is_cut(answer, view):
+            first.append(InlineKeyboardButton(t("whole", lang), callback_data=f"v|{qid}|{skip}|{lang}|{shown}|1"))
+        if _ARTICLE.fullmatch(f"a|{article_id}|{lang}"):
+            second.append(InlineKeyboardButton(t("full", lang), callback_data=f"a|{article_id}|{lang}"))
+    rows = [row for row in (first, second) if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _group_bot(message: Message, username: str) -> str | None:
+    """The bot's username when `message` is in a group (its long content goes to the private chat)."""
+    return None if message.chat.type == ChatType.PRIVATE else username
+
+
+def _question_id(message: Message) -> str | None:
+    """The question id in the buttons of one of the bot's answers."""
+    rows = message.reply_markup.inline_keyboard if message.reply_markup else ()
+    for button in (b for row in rows for b in row):
+        match = _VIEW.fullmatch(str(button.callback_data or "")) or _NEXT.fullmatch(str(button.callback_data or ""))
+        if match:
+            return match.group(1)
+    return None
 
 
 def _addressed(message: Message, username: str, bot_id: int) -> str | None:
@@ -165,41 +200,42 @@ class ArchiveBot:
     # -- flood control -------------------------------------------------------
 
     def _counts(self, update: Update, username: str, bot_id: int) -> bool:
-        """Is this update a question (or a button press) the bot will work on? A group
-        message counts without a sender too (an anonymous admin, a linked channel)."""
-        if update.callback_query:
-            return True
+        """Is this update a question? Only questions count against a budget: commands, button
+        presses and inline lookups never do. A group message counts without a sender too (an
+        anonymous admin, a linked channel)."""
         message = update.message
-        if message is None:
+        if message is None or not message.text:
             return False
+        if message.text.startswith("/"):
+            command = message.text.split(maxsplit=1)[0].partition("@")[0]
+            return command == "/ask" and _command_for_us(message.text, username)
         if message.chat.type == ChatType.PRIVATE:
             return True
-        if message.text and message.text.startswith("/"):
-            return _command_for_us(message.text, username)
         return _addressed(message, username, bot_id) is not None
 
-    def _verdict(self, update: Update) -> tuple[Verdict, str]:
-        """The group's budget first (one note for the whole group), then the user's."""
+    def _verdict(self, update: Update) -> tuple[Verdict, str, float]:
+        """The group's budget first (one note for the whole group), then the user's; with the
+        seconds until a question is answered again."""
         chat, user = update.effective_chat, update.effective_user
         if chat is not None and chat.type != ChatType.PRIVATE:
             verdict = self.group_flood.check(chat.id)
             if verdict is not Verdict.ALLOW:
-                return verdict, "group_slow_down"
+                return verdict, "group_slow_down", self.group_flood.wait(chat.id)
         if user is None:
-            return Verdict.ALLOW, ""
-        return self.flood.check(user.id), "slow_down"
+            return Verdict.ALLOW, "", 0.0
+        return self.flood.check(user.id), "slow_down", self.flood.wait(user.id)
 
     async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Drops a question over the budget. The first one dropped gets a note saying that it,
+        and every question sent before the time the note names, will not be answered."""
         if not self._counts(update, context.bot.username, context.bot.id):
             return
-        verdict, key = self._verdict(update)
+        verdict, key, wait = self._verdict(update)
         if verdict is Verdict.ALLOW:
             return
-        note = t(key, self._ui(update)) if verdict is Verdict.WARN else None
-        if update.callback_query:
-            await update.callback_query.answer(note)
-        elif note and update.message:
-            await update.message.reply_text(note, do_quote=update.message.chat.type != ChatType.PRIVATE)
+        if verdict is Verdict.WARN and update.message:
+            note = t(key, self._ui(update), seconds=max(1, math.ceil(wait)))
+            await update.message.reply_text(note, do_quote=True)
         raise ApplicationHandlerStop
 
     # -- questions -----------------------------------------------------------
@@ -208,29 +244,44 @@ class ArchiveBot:
         """The answer in `lang` (the user's /lang), else in the question's language."""
         return await self.engine.run(lambda e: e.ask(question, lang=lang, skip=skip), ASK_TIMEOUT)
 
-    async def answer(self, message: Message, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-        """Answers `text` as a question, replying to `message` (quoted outside private chats)."""
+    async def answer(
+        self, message: Message, context: ContextTypes.DEFAULT_TYPE, text: str, user: User | None = None
+    ) -> None:
+        """Answers `text` as a question of `user` (default: the message's sender), replying to
+        `message` (quoted outside private chats)."""
         quote = message.chat.type != ChatType.PRIVATE
-        user = message.from_user
+        user = user or message.from_user
         pref = self.state.lang(user.id) if user else None
         ui = ui_lang(pref, user.language_code if user else None)
         question, cut = clean(text)
         if not question:
             await message.reply_text(t("empty", ui), do_quote=quote)
             return
+        previous = self._previous(message, context.bot.id)
+        if previous:
+            question, _ = clean(followup.rewrite(previous, question))
         answer = await self._ask(question, pref, 0)
         qid = _qid(question)
         self.state.remember(message.chat.id, qid, question)
-        parts = render.split_html(render.answer_html(answer))
+        parts = split_html(present.answer_html(answer))
         if cut:
-            parts.insert(0, render.escape(t("cut", answer.lang, limit=MAX_QUESTION)))
-        markup = keyboard(answer, qid, 0)
+            parts.insert(0, escape(t("cut", answer.lang, limit=MAX_QUESTION)))
+        markup = keyboard(answer, qid, 0, group_bot=_group_bot(message, context.bot.username))
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             await message.reply_text(
                 part, parse_mode=ParseMode.HTML, do_quote=quote, reply_markup=markup if last else None
             )
         await self.state.save_if_due()
+
+    def _previous(self, message: Message, bot_id: int) -> str | None:
+        """The question a follow-up in `message` is read with: that of the answer it replies to,
+        else, in a private chat, the chat's latest."""
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == bot_id:
+            qid = _question_id(replied)
+            return self.state.question(message.chat.id, qid) if qid else None
+        return self.state.last_question(message.chat.id) if message.chat.type == ChatType.PRIVATE else None
 
     async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message:
@@ -273,7 +324,10 @@ class ArchiveBot:
         elif payload == "help":
             await self.help(update, context)
         else:
-            await message.reply_text(t("welcome", ui) + ("\n\n" + t("bad_link", ui) if payload else ""))
+            stats = await self.engine.run(lambda e: e.stats(), ASK_TIMEOUT)
+            text = t("welcome", ui, articles=stats.articles, years=present.years(stats))
+            await message.reply_text(text + ("\n\n" + t("bad_link", ui) if payload else ""),
+                                     reply_markup=_welcome_keyboard(ui))  # fmt: skip
 
     async def send_article(self, message: Message, article_id: str, lang: str) -> None:
         article = await self.engine.run(lambda e: e.article(article_id), ASK_TIMEOUT)
@@ -306,17 +360,7 @@ class ArchiveBot:
         if update.message is None:
             return
         stats = await self.engine.run(lambda e: e.stats(), ASK_TIMEOUT)
-        text = t(
-            "about",
-            self._ui(update),
-            articles=stats.articles,
-            passages=stats.passages,
-            figures=stats.figures,
-            first=stats.first_date or "-",
-            last=stats.last_date or "-",
-            version=stats.version,
-        )
-        await update.message.reply_text(text)
+        await update.message.reply_text(present.about(stats, self._ui(update)))
 
     # -- buttons -------------------------------------------------------------
 
@@ -332,6 +376,12 @@ class ArchiveBot:
             if message:
                 await _after_answer(self.send_article(message, match.group(1), match.group(2)), update)
             return
+        if match := _EXAMPLE.fullmatch(data):
+            await query.answer()
+            if message:
+                example = t(EXAMPLES[int(match.group(1)) - 1], match.group(2))
+                await _after_answer(self.answer(message, context, example, query.from_user), update)
+            return
         match = _VIEW.fullmatch(data) or _NEXT.fullmatch(data)
         # A question id is honoured only in the chat it was asked in: never another user's.
         question = self.state.question(message.chat.id, match.group(1)) if match and message else None
@@ -340,17 +390,21 @@ class ArchiveBot:
             return
         qid, skip, lang = match.group(1), int(match.group(2)), match.group(3)
         view = match.group(4) if match.re is _VIEW else None
+        whole = match.re is _VIEW and match.group(5) == "1"
         answer = await self._ask(question, lang, skip)
         if not answer.found:
             await query.answer(t("no_more", lang))
             return
         await query.answer()
-        await _after_answer(self._replace(message, answer, qid, skip, view), update)
+        group_bot = _group_bot(message, context.bot.username)
+        await _after_answer(self._replace(message, answer, keyboard(answer, qid, skip, view, whole, group_bot),
+                                          view, whole), update)  # fmt: skip
 
-    async def _replace(self, message: Message, answer: Answer, qid: str, skip: int, view: str | None) -> None:
+    async def _replace(
+        self, message: Message, answer: Answer, markup: InlineKeyboardMarkup | None, view: str | None, whole: bool
+    ) -> None:
         """Shows `answer` in place of the message's; long answers continue in new messages."""
-        parts = render.split_html(render.answer_html(answer, view))
-        markup = keyboard(answer, qid, skip, view)
+        parts = split_html(present.answer_html(answer, view, whole))
         try:
             await message.edit_text(parts[0], parse_mode=ParseMode.HTML, reply_markup=markup)
         except BadRequest as error:
@@ -380,7 +434,10 @@ class ArchiveBot:
             return
         results = []
         for hit in hits[:INLINE_PAGE]:
-            title, description, body = render.figure_result(hit, lang)
+            title, description, body = present.figure_result(hit, lang)
+            # The way back to the source from wherever the result is posted: the article, in the bot.
+            link = deep_link(context.bot.username, f"a_{hit.article.id}")
+            open_in_bot = InlineKeyboardButton(t("open_in_bot", lang), url=link)
             key = f"{hit.passage.id}|{hit.figure.span}|{hit.figure.text}|{lang}".encode()
             results.append(
                 InlineQueryResultArticle(
@@ -388,6 +445,7 @@ class ArchiveBot:
                     title=title,
                     description=description,
                     input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML),
+                    reply_markup=InlineKeyboardMarkup([[open_in_bot]]),
                 )
             )
         next_offset = str(offset + len(results)) if len(results) == INLINE_PAGE else ""
@@ -418,6 +476,14 @@ class ArchiveBot:
             log.warning("could not tell the user about the failure of update %s", update_id)
 
 
+def _welcome_keyboard(lang: str) -> InlineKeyboardMarkup:
+    """The example questions to tap, and a button that starts an inline lookup in this chat."""
+    rows = [[InlineKeyboardButton(t(key, lang), callback_data=f"x|{n}|{lang}")] for n, key in enumerate(EXAMPLES, 1)]
+    rows.append([InlineKeyboardButton(t("try_inline", lang),
+                                      switch_inline_query_current_chat=t("inline_example", lang))])  # fmt: skip
+    return InlineKeyboardMarkup(rows)
+
+
 async def _after_answer(work: Any, update: Update) -> None:
     """Runs `work` (sending or editing) after a callback query was answered. A failure
     there (the message's chat is gone, or the bot was removed from it) is one warning:
@@ -431,4 +497,4 @@ async def _after_answer(work: Any, update: Update) -> None:
 async def _article_parts(article: Article, passages: tuple[Passage, ...], lang: str) -> list[str]:
     """The article as messages, at most ARTICLE_SHOWN characters of it; rendered on a worker
     thread, so even the largest article never holds up the event loop."""
-    return await asyncio.to_thread(render.article_html, article, passages, lang, ARTICLE_SHOWN)
+    return await asyncio.to_thread(present.article_html, article, passages, lang, ARTICLE_SHOWN)

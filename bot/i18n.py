@@ -1,8 +1,8 @@
-"""The bot's own sentences, in English and Chinese.
+"""Every sentence a person reads, in English and Chinese, in one table.
 
-Everything a user reads that does not come from the archive lives here, so both
-languages stay complete and side by side. Values are plain text: callers escape
-them for HTML where needed.
+Answers, citations, warnings, the bot's own messages, button labels and the
+terminal chat all take their words from here, so both languages stay complete
+and side by side. Values are plain text: callers escape them for HTML.
 """
 
 from __future__ import annotations
@@ -10,29 +10,68 @@ from __future__ import annotations
 LANGS = ("en", "zh")
 
 _SENTENCES: dict[str, tuple[str, str]] = {
+    # -- answers ---------------------------------------------------------------
+    "paper": ("People's Daily", "人民日报"),
+    "cite": ("{paper}, {date}{page}: {title}{authors}", "《{paper}》{date}{page}：{title}{authors}"),
+    "cite_source": ("{paper}, {date}{page}{authors}", "《{paper}》{date}{page}{authors}"),
+    "cite_date": ("{iso}", "{year}年{month}月{day}日"),
+    "cite_page": (", page {page}", "第{page}版"),
+    "cite_authors": (" — {names}", "（{names}）"),
+    "authors_joiner": (", ", " "),
+    "cite_lead": ("— ", "——"),
+    "not_found": (
+        "Sorry, I found nothing in the archive that answers this. Try other words, a place or a year.",
+        "抱歉，档案中没有找到能回答这个问题的内容。请换个说法，或加上地点、年份再试。",
+    ),
+    "mistranslated": (
+        "The English translation reads {printed}; the original {original} is {correct}.",
+        "英文译文误作 {printed}；原文 {original} 即 {correct}。",
+    ),
+    "question_cut": (
+        "Your question was long: I read only its first {limit} characters.",
+        "问题太长，只读了前 {limit} 个字。",
+    ),
+    "note": ("Note: {text}", "注：{text}"),
+    "other_side": (  # a passage shown in the other language, because the archive has only that side
+        "(Chinese original; the archive has no English translation of this passage)",
+        "（英文译文；档案中没有这段的中文原文）",
+    ),
+    "shown_original": ("Original (Chinese):", "原文："),
+    "shown_translation": ("English translation:", "英文译文："),
+    "inline_page": (", p. {page}", " 第{page}版"),
+    # -- the bot's own messages ------------------------------------------------
     "welcome": (
-        "Hello! Ask me about the People's Daily archive, in English or Chinese, for example:\n"
-        "What was the value of Heilongjiang's border trade with the USSR in 1987?\n\n"
-        "I answer with the figure, the passage that states it and where it was printed. /help",
-        "你好！可以用中文或英文问我《人民日报》档案里的内容，例如：\n"
-        "黑龙江对苏经济技术合作合同累计多少项？\n\n"
-        "我会给出数字、出处段落和版面信息。/help",
+        "Hello! I answer questions about the People's Daily archive ({articles} articles, {years}), "
+        "each the Chinese original with an English translation. I reply with the figure, the sentence that "
+        "states it and where it was printed.\n\nTap an example, or type your own question in English or Chinese.",
+        "你好！我回答关于《人民日报》档案的问题：共 {articles} 篇文章（{years}年），"
+        "每篇都有中文原文和英文译文。我会给出数字、说明它的句子和出处。\n\n点一个示例，或直接用中文或英文提问。",
+    ),
+    "example_1": (
+        "What was the value of Heilongjiang's border trade with the USSR in 1987?",
+        "黑龙江对苏经济技术合作合同累计多少项？",
+    ),
+    "example_2": (
+        "How much were the new border trade contracts signed this year worth?",
+        "今年新签合同多少？",
     ),
     "help": (
-        "Send a question in a private chat and I answer from the archive.\n"
+        "Send a question in this private chat and I answer from the archive.\n"
         "In groups: /ask <question>, mention me, or reply to one of my messages.\n"
-        "Anywhere: type @{bot} <words> to look up figures and post one.\n\n"
+        "Anywhere: type @{bot} <words or a number> to look up figures and post one.\n"
+        "A follow-up such as \"and in 1988?\" is read with your previous question.\n\n"
         "/lang en|zh|auto: the language of my answers\n/about: what the archive holds",
         "私聊时直接发送问题即可。\n"
         "在群组里：用 /ask <问题>、@我，或回复我的消息。\n"
-        "在任意聊天中输入 @{bot} <关键词> 可以查找数字并发送。\n\n"
+        "在任意聊天中输入 @{bot} <关键词或数字> 可以查找数字并发送。\n"
+        "像“那1988年呢？”这样的追问会接着上一个问题理解。\n\n"
         "/lang en|zh|auto：回答所用的语言\n/about：档案概况",
     ),
     "about": (
-        "The archive: articles {articles}, passages {passages}, figures {figures}; "
-        "dates {first} to {last}; index version {version}.",
-        "档案共收录 {articles} 篇文章（{passages} 个段落，{figures} 个数字），"
-        "时间从 {first} 到 {last}。索引版本 {version}。",
+        "The archive holds {articles} People's Daily articles printed from {first} to {last}, each the Chinese "
+        "original with an English translation: {passages} passages and {figures} figures I can cite.",
+        "档案收录《人民日报》{articles} 篇文章，刊于 {first} 至 {last}，每篇都有中文原文和英文译文，"
+        "共 {passages} 个段落、{figures} 个可引用的数字。",
     ),
     "lang_set": ("I will answer in English.", "我会用中文回答。"),
     "lang_auto": (
@@ -50,12 +89,14 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "消息太长，我只读取了前 {limit} 个字符。",
     ),
     "slow_down": (
-        "You are sending questions very quickly; I will answer again in a few seconds.",
-        "提问太快了，请稍等几秒再问。",
+        "You are asking faster than I can answer: I will not answer this question, nor any you send "
+        "in the next {seconds} seconds. Please ask again after that.",
+        "提问太快了：这个问题，以及接下来 {seconds} 秒内发来的问题，我都不会回答。请稍后再问。",
     ),
     "group_slow_down": (
-        "This group is asking faster than I can answer; I will answer again in a minute.",
-        "本群提问太快了，我一分钟后再继续回答。",
+        "This group is asking faster than I can answer: I will not answer this question, nor any sent "
+        "here in the next {seconds} seconds. Please ask again after that.",
+        "本群提问太快了：这个问题，以及接下来 {seconds} 秒内发来的问题，我都不会回答。请稍后再问。",
     ),
     "article_cut": (
         "The article is too long for a chat: these are its first {shown} of {total} characters.",
@@ -73,22 +114,39 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     "no_more": ("No further results for this question.", "这个问题没有更多结果了。"),
     "no_article": ("I cannot find that article in the archive.", "档案中找不到这篇文章。"),
     "bad_link": ("That link is not valid here.", "这个链接无效。"),
+    # -- buttons ---------------------------------------------------------------
     "view_zh": ("原文", "原文"),
     "view_en": ("English", "English"),
     "next": ("Next result ▸", "下一条 ▸"),
     "full": ("Full article", "全文"),
-    "original": ("(原文)", "(原文)"),
-    "translation": ("(English translation)", "(English translation)"),
-    "shown_original": ("Original (Chinese):", "原文："),
-    "shown_translation": ("English translation:", "英文译文："),
-    "inline_hint": ("Type words to look up figures", "输入关键词查找数字"),
+    "whole": ("Whole passage", "整段"),
+    "in_private": ("Read in private chat", "私聊中阅读"),
+    "try_inline": ("Try the inline lookup here", "在这里试试内联查找"),
+    "inline_example": ("border trade", "边境贸易"),
+    "open_in_bot": ("Open in the bot", "在机器人中打开"),
+    # -- inline mode -----------------------------------------------------------
+    "inline_hint": ("Type words or a number to look up figures", "输入关键词或数字查找"),
     "inline_slow": ("The search took too long; try more words", "查找超时，请换用更多关键词"),
     "inline_none": ("No figures found", "没有找到数字"),
+    # -- menu commands -----------------------------------------------------------
     "cmd_start": ("Start and examples", "开始与示例"),
     "cmd_help": ("How to ask", "使用说明"),
     "cmd_ask": ("Ask a question (in groups)", "提问（群组中使用）"),
     "cmd_lang": ("Answer language: en, zh or auto", "回答语言：en、zh 或 auto"),
     "cmd_about": ("What the archive holds", "档案概况"),
+    # -- the terminal chat -------------------------------------------------------
+    "chat_hello": (
+        "Ask the People's Daily archive, in English or Chinese. Type help for help, quit (or Ctrl-D) to leave.",
+        "可以用中文或英文向《人民日报》档案提问。输入 help 查看说明，quit（或 Ctrl-D）退出。",
+    ),
+    "chat_help": (
+        "Type a question and press Enter; the arrow keys edit the line and recall earlier questions.\n"
+        "A follow-up such as \"and in 1988?\" is read with your previous question.\n"
+        "help: this text; quit or Ctrl-D: leave.",
+        "输入问题后按回车；方向键可以编辑和调出以前的问题。\n"
+        "像“那1988年呢？”这样的追问会接着上一个问题理解。\n"
+        "help：显示本说明；quit 或 Ctrl-D：退出。",
+    ),
 }
 
 
@@ -97,6 +155,10 @@ def t(key: str, lang: str, **values: object) -> str:
     en, zh = _SENTENCES[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+def keys() -> list[str]:
+    return list(_SENTENCES)
 
 
 def ui_lang(preference: str | None, language_code: str | None) -> str:

@@ -88,6 +88,7 @@ class BotState:
         self.path = path
         self.langs: dict[str, str] = {}
         self.questions: dict[str, str] = {}
+        self._last: dict[int, str] = {}  # the latest question of each chat, for its follow-ups
         self._dirty = False
         self._saved_at = time.monotonic()
         self._lock = asyncio.Lock()
@@ -97,6 +98,8 @@ class BotState:
     def _load(self, path: Path) -> None:
         try:
             self.langs, self.questions = _check(_read(path))
+            for key, question in self.questions.items():  # in the order they were asked
+                self._last[int(key.partition(":")[0])] = question
         except FileNotFoundError:
             return
         except (OSError, UnicodeError, ValueError) as error:  # json and StateError are ValueErrors
@@ -130,7 +133,15 @@ class BotState:
         self.questions[key] = question
         while len(self.questions) > QUESTIONS_KEPT:
             del self.questions[next(iter(self.questions))]
+        self._last.pop(chat_id, None)
+        self._last[chat_id] = question
+        while len(self._last) > QUESTIONS_KEPT:
+            del self._last[next(iter(self._last))]
         self._dirty = True
+
+    def last_question(self, chat_id: int) -> str | None:
+        """The latest question asked in `chat_id`."""
+        return self._last.get(chat_id)
 
     def question(self, chat_id: int, qid: str) -> str | None:
         """The question behind a button, only in the chat it was asked in."""

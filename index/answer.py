@@ -1,53 +1,46 @@
-"""The reply to a question, from the candidate the ranker chose: figure, passage, citation.
+"""The answer to a question, as data, from the candidate the ranker chose: figure, passage, spans.
 
-Figures come from the Chinese original: a mistranslated one is given correctly
-and the wrong English is named in a warning.
+Figures come from the Chinese original: a mistranslated one is given correctly in
+the passage and named in a flag. No sentence for people is written here:
+bot/present.py puts the data into words.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from index import figures as figs
-from index.model import PAPER_EN, PAPER_ZH, Answer, Article, Figure, Hit
+from index.model import MISTRANSLATED, Answer, Figure, Flag, Hit
 from index.question import Frame
 
-NOT_FOUND = {
-    "en": "Sorry, I found nothing in the archive that answers this. Try other words, a place or a year.",
-    "zh": "抱歉，档案中没有找到能回答这个问题的内容。请换个说法，或加上地点、年份再试。",
-}
-CUT_NOTE = {
-    "en": "(Your question was long: I read only its first 1,000 characters.)",
-    "zh": "（问题太长，只读了前1000个字。）",
-}
-ORIGINAL_ONLY = {
-    "en": "(Chinese original; the archive has no English translation of this passage)",
-    "zh": "（英文译文；档案中没有这段的中文原文）",
-}
-
-def _other(lang: str) -> str:
-    return "zh" if lang == "en" else "en"
+# The noun a count's English translation gives it, after its number: "400 delegations", "50 kinds
+# of goods"; looked for no further than this many characters past the translation.
+_NOUN_AFTER = re.compile(r"\d[\d,.]*(?: (?:hundred|thousand|million|billion))? ((?:kinds|types|sorts|varieties) of "
+                         r"[a-z]+|(?:[a-z]+ )?[a-z]+s)\b")  # fmt: skip
+NOUN_REACH = 24
 
 
-def citation(article: Article, lang: str) -> str:
-    """People's Daily, 1989-08-29, page 4: Title — Authors / 《人民日报》1989年8月29日第4版：标题（作者）"""
-    if lang == "zh":
-        day = f"{article.date.year}年{article.date.month}月{article.date.day}日"
-        page = f"第{article.page}版" if article.page else ""
-        title = article.title_zh or article.title_en
-        authors = f"（{' '.join(article.authors_zh)}）" if article.authors_zh else ""
-        return f"《{PAPER_ZH}》{day}{page}：{title}{authors}"
-    page = f", page {article.page}" if article.page else ""
-    title = article.title_en or article.title_zh
-    authors = f" — {', '.join(article.authors_en)}" if article.authors_en else ""
-    return f"{PAPER_EN}, {article.date.isoformat()}{page}: {title}{authors}"
-
-
-def figure_text(figure: Figure, lang: str) -> str:
-    """The figure as the answer writes it in `lang`, corrected where the translation was wrong."""
+def figure_text(figure: Figure, lang: str, english: str = "") -> str:
+    """The figure as the answer writes it in `lang`, corrected where the translation was wrong.
+    A Chinese count takes the noun its agreeing translation in `english` gives it."""
     if lang == "zh":
         return figs.chinese(figure)
-    return figs.english(figure) if figure.lang == "zh" else figure.text
+    if figure.lang != "zh":
+        return figure.text
+    noun = _translated_noun(figure, english)
+    return f"{figs.english(replace(figure, unit=''))} {noun}" if noun else figs.english(figure)
+
+
+def _translated_noun(figure: Figure, english: str) -> str:
+    if figure.unit != "items" or not figure.verified or not figure.translation:
+        return ""
+    at = english.find(figure.translation)
+    if at < 0:
+        return ""
+    noun = _NOUN_AFTER.search(english, at, at + len(figure.translation) + NOUN_REACH)
+    return noun.group(1) if noun else ""
 
 
 def corrected(english: str, figures: Iterable[Figure]) -> str:
@@ -58,43 +51,66 @@ def corrected(english: str, figures: Iterable[Figure]) -> str:
     return english
 
 
-def passage_text(hit: Hit, lang: str) -> str:
-    """The passage in `lang`: English corrected where a figure was mistranslated; else the other side, marked."""
+def passage_sides(hit: Hit) -> tuple[tuple[str, str], ...]:
+    """The passage in each language it has; the English with mistranslated figures corrected."""
     passage = hit.passage
-    if lang == "en" and passage.en:
-        return corrected(passage.en, passage.figures)
-    if lang == "zh" and passage.zh:
-        return passage.zh
-    return f"{getattr(passage, _other(lang))}\n{ORIGINAL_ONLY[lang]}"
+    sides = (("en", corrected(passage.en, passage.figures)), ("zh", passage.zh))
+    return tuple((lang, text) for lang, text in sides if text)
 
 
-def warnings(figure: Figure | None, hit: Hit, lang: str) -> tuple[str, ...]:
-    """For an English answer, each mistranslated figure it shows, named with the original."""
-    if lang != "en":
+def _printed(figure: Figure, lang: str) -> str:
+    """How the figure reads in `lang`'s side of the (corrected) passage."""
+    if figure.lang == lang:
+        return figure.text
+    if lang == "en" and figure.verified is False:
+        return figs.english(figure)
+    return figure.translation or ""
+
+
+def figure_spans(figure: Figure | None, sides: tuple[tuple[str, str], ...]) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """Where the cited figure stands in each side: its own span in the language it was read
+    from, the first place its text occurs in the other."""
+    if figure is None:
         return ()
-    shown = [figure] if figure else []
-    shown += [f for f in hit.passage.figures if f is not figure]
-    return tuple(w for f in shown if (w := figs.warning(f)))
+    spans = []
+    for lang, text in sides:
+        if figure.lang == lang and text[figure.span[0] : figure.span[1]] == figure.text:
+            spans.append((lang, figure.span))
+            continue
+        printed = _printed(figure, lang)
+        start = text.find(printed) if printed else -1
+        if start >= 0:
+            spans.append((lang, (start, start + len(printed))))
+    return tuple(spans)
 
 
-def compose(question: Frame, hit: Hit, figure: Figure | None, alternatives: tuple[Hit, ...], lang: str) -> Answer:
-    """The reply in `lang`, which may differ from the question's (a user's /lang setting)."""
-    shown = figure_text(figure, lang) if figure else ""
-    notes = warnings(figure, hit, lang)
-    parts = [shown, passage_text(hit, lang), ("——" if lang == "zh" else "— ") + citation(hit.article, lang)]
-    parts.extend(f"Note: {note[0].upper()}{note[1:]}." for note in notes)
+def mistranslation(figure: Figure | None) -> tuple[Flag, ...]:
+    """A flag for the cited figure when its English translation was wrong."""
+    if figure is None or figure.verified is not False or not figure.translation:
+        return ()
+    values = (("printed", figure.translation), ("original", figs.chinese(figure)), ("correct", figs.english(figure)))
+    return (Flag(MISTRANSLATED, values),)
+
+
+def compose(
+    question: Frame, hit: Hit, figure: Figure | None, alternatives: tuple[Hit, ...], lang: str, more: bool = False
+) -> Answer:
+    """The answer in `lang`, which may differ from the question's (a user's /lang setting)."""
+    sides = passage_sides(hit)
     return Answer(
         found=True,
         lang=lang,
         question=question.text,
-        text="\n\n".join(p for p in parts if p),
         hit=hit,
         figure=figure,
-        figure_text=shown,
-        warnings=notes,
+        figure_text=figure_text(figure, lang, hit.passage.en) if figure else "",
+        passages=sides,
+        marks=figure_spans(figure, sides),
+        warnings=mistranslation(figure) if lang == "en" else (),  # a Chinese answer shows the original
         alternatives=alternatives,
+        more=more,
     )
 
 
 def not_found(question: str, lang: str) -> Answer:
-    return Answer(found=False, lang=lang, question=question, text=NOT_FOUND[lang])
+    return Answer(found=False, lang=lang, question=question)

@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id, position);
 CREATE TABLE IF NOT EXISTS figures (
     doc INTEGER NOT NULL, ordinal INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (doc, ordinal));
+CREATE INDEX IF NOT EXISTS figures_value ON figures (json_extract(data, '$.value'));
 """
+VALUE_TOLERANCE = 1e-9  # relative: 6.08 × 10⁸ and 608 × 10⁶ are one value in floating point
 
 
 def doc_number(passage_id: str, content_hash: str) -> int:
@@ -126,6 +128,16 @@ class Content:
         ]
         found = self.passages(docs)
         return tuple(found[d] for d in docs)
+
+    def figures_valued(self, values: Iterable[float], limit: int) -> list[tuple[int, Figure]]:
+        """(doc, figure) for figures of one of these values, in archive order, at most `limit`."""
+        bounds = [(v - abs(v) * VALUE_TOLERANCE, v + abs(v) * VALUE_TOLERANCE) for v in values]
+        if not bounds:
+            return []
+        where = " OR ".join("json_extract(data, '$.value') BETWEEN ? AND ?" for _ in bounds)
+        rows = self.db.execute(f"SELECT doc, data FROM figures WHERE {where} ORDER BY doc, ordinal LIMIT ?",
+                               [*(b for pair in bounds for b in pair), limit])  # fmt: skip
+        return [(doc, _figure_from_json(data)) for doc, data in rows]
 
     def _figures(self, docs: list[int]) -> dict[int, list[Figure]]:
         marks = ",".join("?" * len(docs))

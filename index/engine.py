@@ -13,9 +13,10 @@ from functools import cached_property
 from pathlib import Path
 
 from index import answer, candidates, features, store, text
+from index import figures as figs
 from index.candidates import Candidate, Found, Pool
 from index.content import Content
-from index.model import Answer, Article, Figure, FigureHit, Hit, Passage
+from index.model import QUESTION_CUT, Answer, Article, Figure, FigureHit, Flag, Hit, Passage
 from index.question import Frame
 from index.question import read as read_question
 from index.ranker import Ranker
@@ -27,6 +28,13 @@ from index.search import Filters, TextIndex
 CANDIDATES = 8
 CROSS_CANDIDATES = 5
 MAX_QUESTION = 1000  # characters read of a question; the rest is cut
+UNSPOKEN_UNITS = frozenset({"date", ""})  # a year or a bare number says nothing alone
+# Units that say how long or how many times, not how much: they mean little without their sentence.
+RELATIVE_UNITS = frozenset({"year", "month", "day", "times"})
+# A number typed alone may stand for a figure printed with a scale word: 608 for "608 million",
+# "6.08亿", "608万".
+NUMBER_SCALES = (1, 1e3, 1e4, 1e6, 1e8, 1e9)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
@@ -51,6 +59,19 @@ def clean(question: str, limit: int = MAX_QUESTION) -> tuple[str, bool]:
     """Printable text on one line, at most `limit` characters; and whether it was cut."""
     question = " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", question)).split())
     return question[:limit], len(question) > limit
+
+
+def typed_values(query: str) -> list[float]:
+    """The values a query that is only a number may mean ("608", "6.08", "608 million", "6.08亿");
+    none for a query with words."""
+    query = query.strip()
+    if _NUMBER.fullmatch(query):
+        number = float(query.replace(",", ""))
+        return [number * scale for scale in NUMBER_SCALES]
+    found = figs.extract(query)
+    if len(found) == 1 and len(found[0].text) == len(query):
+        return [found[0].value]
+    return []
 
 
 class Engine:
@@ -105,7 +126,9 @@ class Engine:
         reply = lang or text.detect_lang(question)
         frame = self.frame(question, text.detect_lang(question, default=reply))
         result = self._answer(frame, reply, skip)
-        return replace(result, text=f"{result.text}\n\n{answer.CUT_NOTE[reply]}") if cut else result
+        if not cut:
+            return result
+        return replace(result, warnings=(*result.warnings, Flag(QUESTION_CUT, (("limit", MAX_QUESTION),))))
 
     def _answer(self, frame: Frame, reply: str, skip: int) -> Answer:
         results = self._results(frame)
@@ -114,7 +137,7 @@ class Engine:
         probability, chosen, figure = results[skip]
         hit = Hit(chosen.found.passage, chosen.found.article, probability)
         others = tuple(Hit(c.found.passage, c.found.article, p) for p, c, _ in results if c is not chosen)[:3]
-        return answer.compose(frame, hit, figure, others, reply)
+        return answer.compose(frame, hit, figure, others, reply, more=skip + 1 < len(results))
 
     def _results(self, frame: Frame) -> list[tuple[float, Candidate, Figure | None]]:
         """The best candidate of each passage, best first, with the probability that it is right and the
@@ -192,15 +215,31 @@ class Engine:
         return found
 
     def figures(self, query: str, limit: int = 50, offset: int = 0) -> list[FigureHit]:
-        """Figures of the passages that match, most probable first, for inline lookups."""
+        """Figures for inline lookups: those of the value typed when the query is a number, else
+        those of the passages that match, most probable first; durations and multipliers ("15
+        years", "2 times") after the figures that mean something alone."""
         self._follow()
         query, _ = clean(query)
-        found = [
-            FigureHit(c.figure, c.found.passage, c.found.article, p)
-            for p, c in self.ranked(self.frame(query, text.detect_lang(query)))
-            if c.figure is not None and c.figure.unit not in ("date", "")  # a year or a bare number says nothing alone
-        ]
+        values = typed_values(query)
+        if values:
+            found = self._figures_of_value(values, offset + limit)
+        else:
+            found = [
+                FigureHit(c.figure, c.found.passage, c.found.article, p)
+                for p, c in self.ranked(self.frame(query, text.detect_lang(query)))
+                if c.figure is not None and c.figure.unit not in UNSPOKEN_UNITS
+            ]
+        found.sort(key=lambda hit: hit.figure.unit in RELATIVE_UNITS)  # stable: probability order within each
         return found[offset : offset + limit]
+
+    def _figures_of_value(self, values: list[float], limit: int) -> list[FigureHit]:
+        rows = [(doc, f) for doc, f in self.content.figures_valued(values, limit) if f.unit not in UNSPOKEN_UNITS]
+        passages = self.content.passages(sorted({doc for doc, _ in rows}))
+        return [
+            FigureHit(figure, passages[doc], self._article(passages[doc].article_id), 1.0)
+            for doc, figure in rows
+            if doc in passages
+        ]
 
     def article(self, article_id: str) -> Article | None:
         return self.content.article(article_id)
@@ -211,6 +250,10 @@ class Engine:
     def every_passage(self) -> list[tuple[str, Passage]]:
         """(archive file, passage) for the whole index: what a baseline over all passages ranks."""
         return [(a.source, p) for a in self.content.articles() for p in self.passages(a.id)]
+
+    def archives(self) -> list[str]:
+        """The archive folders the index was built from."""
+        return sorted(store.archives(self.generation))
 
     def stats(self) -> Stats:
         self._follow()

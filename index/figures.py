@@ -2,7 +2,7 @@
 
 `extract` reads every figure of a text; `for_passage` checks the English
 translation of a passage against its Chinese original (the original wins);
-`english`, `chinese`, `warning` and `as_json` render a figure. Number reading
+`english`, `chinese` and `as_json` render a figure (sentences about it are bot/i18n.py's). Number reading
 itself lives in `numbers.py`. Units, qualifiers and date values are described
 in docs/FIGURES.md.
 """
@@ -476,6 +476,11 @@ _ZH_NAMES = {
     "kWh": "千瓦时", "year": "年", "month": "个月", "times": "倍", "day": "天", "m": "米", "m2": "平方米",
     "m3": "立方米", "km2": "平方公里", "ha": "公顷", "mu": "亩", "jin": "斤", "dan": "担",
 }
+# Measure words whose English noun is clear whatever they count; the rest (个, 项, 座, ...) read "items".
+_EN_MEASURES = {
+    "种": "kinds", "类": "kinds", "户": "households", "对": "pairs", "双": "pairs", "套": "sets",
+    "艘": "ships", "辆": "vehicles", "架": "aircraft", "篇": "articles", "株": "plants", "头": "head",
+}
 _EN_QUALIFIER = {"over": "over", "nearly": "nearly", "about": "about", "at least": "at least"}
 _ZH_QUALIFIER = {"over": "超过", "nearly": "近", "about": "约", "at least": "至少"}
 
@@ -502,13 +507,25 @@ def _en_date_text(value: float) -> str:
     return f"{name} {v % 100}, {v // 10000}"
 
 
+def _counted(figure: Figure) -> str:
+    """The English noun for what a Chinese count counts, from its measure word (50种 -> kinds)."""
+    for char in reversed(figure.text):
+        if char in _EN_MEASURES:
+            return _EN_MEASURES[char]
+    return _EN_NAMES["items"]
+
+
 def english(figure: Figure) -> str:
-    """The correct English rendering: "608 million Swiss francs", "over 9,000 people"."""
+    """The correct English rendering: "608 million Swiss francs", "over 9,000 people"; a Chinese
+    count named by its measure word ("50 kinds"), "items" when the word says nothing alone (个, 项)."""
     if figure.unit == "date":
         return _en_date_text(figure.value)
     amount = _en_amount(figure.value)
     if figure.unit == "%":
         body = f"{amount}%"
+    elif figure.unit == "items" and figure.lang == "zh":
+        name = _counted(figure)
+        body = f"{amount} {name[:-1] if figure.value == 1 and name.endswith('s') else name}"
     elif figure.unit in _EN_NAMES:
         name = _EN_NAMES[figure.unit]
         body = f"{amount} {name[:-1] if figure.value == 1 and name.endswith('s') else name}"
@@ -540,14 +557,6 @@ def chinese(figure: Figure) -> str:
     body = _zh_amount(figure.value) + _ZH_NAMES.get(figure.unit, "")
     prefix = _ZH_QUALIFIER.get(figure.qualifier, "")
     return prefix + body
-
-
-def warning(figure: Figure) -> str | None:
-    """For a mistranslated figure, the English sentence that says so; None otherwise."""
-    if figure.verified is not False:
-        return None
-    return (f"the English translation reads {figure.translation}; "
-            f"the original {chinese(figure)} is {english(figure)}")
 
 
 def as_json(figure: Figure) -> dict[str, object]:

@@ -9,9 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-PAPER_EN = "People's Daily"
-PAPER_ZH = "人民日报"
-
 
 @dataclass(frozen=True)
 class Article:
@@ -95,16 +92,42 @@ class FigureHit:
     score: float
 
 
+MISTRANSLATED = "mistranslated"  # values: printed (the English as printed), original, correct
+QUESTION_CUT = "question_cut"  # values: limit (characters read)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something the reader must be told, as data: `code` names the sentence, `values` fill it."""
+
+    code: str
+    values: tuple[tuple[str, str | int], ...] = ()
+
+    def get(self, name: str) -> str | int:
+        return dict(self.values)[name]
+
+
 @dataclass(frozen=True)
 class Answer:
-    """What the bot says to a question; `text` is the whole reply in `lang`."""
+    """What the archive holds for a question, as data; bot/present.py puts it into words.
+
+    `passages` is the passage in each language it has ("en" with mistranslated figures
+    corrected); `marks` the spans of the cited figure in each of those texts."""
 
     found: bool
     lang: str
     question: str
-    text: str
     hit: Hit | None = None
     figure: Figure | None = None
     figure_text: str = ""  # the figure as written in the answer's language
-    warnings: tuple[str, ...] = ()
+    passages: tuple[tuple[str, str], ...] = ()
+    marks: tuple[tuple[str, tuple[int, int]], ...] = ()
+    warnings: tuple[Flag, ...] = ()  # about the figure cited and the question, never another figure
     alternatives: tuple[Hit, ...] = field(default=())
+    more: bool = False  # a next result exists
+
+    def passage(self, lang: str) -> str:
+        return dict(self.passages).get(lang, "")
+
+    def spans(self, lang: str) -> list[tuple[int, int]]:
+        return [span for side, span in self.marks if side == lang]

@@ -55,6 +55,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+ARCHIVES_NAME = "archives.json"
+
+
 class IndexUnavailable(Exception):
     """The index is missing, damaged, or of another format version."""
 
@@ -105,6 +108,14 @@ def current(index_dir: Path) -> Path:
             f"{FORMAT_VERSION}: {advice}"
         )
     return generation
+
+
+def archives(generation: Path) -> dict[str, list[str]]:
+    """The archive folders the generation was built from, each with its files (paths relative to it)."""
+    try:
+        return json.loads((generation / ARCHIVES_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}  # built before folders were remembered
 
 
 def manifest(generation: Path) -> dict:
@@ -215,15 +226,23 @@ def _update(
                 else:
                     prepared.append(result)
             words.update(_learn_names(prepared))
-            for item, tokens in zip(prepared, _parallel(analyze, prepared), strict=True):
+            for stored, (item, tokens) in enumerate(zip(prepared, _parallel(analyze, prepared), strict=True), 1):
                 tally["updated" if item.article.source in known else "added"] += 1
                 warnings.extend(f"{item.article.source}: {w}" for w in item.article.warnings)
                 _store(content, search, item, tokens)
                 pairs.extend(_term_pairs(tokens)[: LEXICON_SAMPLE - len(pairs)])
+                if progress:  # per file stored, so a bar moves within a batch too
+                    progress(done + stored, len(files))
             done += len(batch)
             if progress:
                 progress(done, len(files))
-    removed = [(source, aid) for source, (aid, _) in known.items() if source not in seen]
+    folders = {} if fresh else archives(target)
+    folder = str(archive.resolve())
+    # Only files that came from this folder and are gone from it are removed: another
+    # folder's articles, and those of an index from before folders were remembered, stay.
+    mine = set(folders.get(folder, ()))
+    removed = [(source, aid) for source, (aid, _) in known.items() if source in mine and source not in seen]
+    folders[folder] = sorted(seen)
     for _, aid in removed:
         content.delete(aid)
         search.delete_article(aid)
@@ -232,6 +251,8 @@ def _update(
     search.commit()
     content.db.commit()
     _atomic_write(target / "words.txt", "\n".join(sorted(words)))
+    # ASCII escapes: a file name that is not UTF-8 (reported as an error) still has a place in JSON.
+    _atomic_write(target / ARCHIVES_NAME, json.dumps(folders))
     _atomic_write(target / "lexicon.json", load_lexicon(target).merged(lexicon.build(pairs)).to_json())
     counts = content.counts()
     _write_manifest(target, content, counts)

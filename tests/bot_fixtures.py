@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulator import Emulator
+from emulator import Emulator, check_text, utf16_len
 
 from bot.app import build_application, inbox_path, install_redaction, poll
 from bot.flood import FloodGate
@@ -108,3 +108,15 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     return {b["text"]: b.get("callback_data", "") for row in rows for b in row}
 
+
+
+PHONE_CHARS = 600  # an answer a phone shows on about one screen, buttons aside
+
+
+def phone_text(message: dict[str, Any], limit: int = PHONE_CHARS) -> str:
+    """The text a phone shows for a message the bot sent as HTML, checked as Telegram checks
+    it (tags balanced and known, entities whole) and held to `limit` characters."""
+    plain = check_text(message["html"], "HTML")
+    assert plain == message["text"]
+    assert utf16_len(plain) <= limit, (utf16_len(plain), plain)
+    return plain

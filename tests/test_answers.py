@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT, SAMPLE, SHARED
 
-from index.answer import citation
+from bot import present
+from bot.present import citation
 from index.engine import Engine
 from index.evaluate import evaluate, load_questions
+from index.model import MISTRANSLATED
 from index.question import read as read_question
 from index.store import ingest
 from index.text import detect_lang
@@ -44,15 +46,19 @@ def test_mistranslated_figure_is_corrected_and_named(engine: Engine) -> None:
     answer = engine.ask("How much were the new border trade contracts signed this year worth?")
     assert answer.found and answer.figure is not None
     assert answer.figure.value == 608_000_000 and answer.figure.unit == "CHF"
-    assert "608 million" in answer.text and "6.08 billion" not in answer.text.split("Note:")[0]
-    assert any("6.08 billion" in w and "6.08亿" in w for w in answer.warnings)
+    assert "608 million" in present.text(answer) and "6.08 billion" not in present.text(answer).split("Note:")[0]
+    assert [f.code for f in answer.warnings] == [MISTRANSLATED]  # data, the cited figure's only
+    assert present.as_json(answer)["warnings"] == [
+        "The English translation reads 6.08 billion Swiss francs; "
+        "the original 6.08亿瑞士法郎 is 608 million Swiss francs."
+    ]
 
 
 def test_chinese_question_gets_the_original_and_a_chinese_citation(engine: Engine) -> None:
     answer = engine.ask("黑龙江对苏经济技术合作合同累计多少项？")
     assert answer.lang == "zh" and answer.figure is not None and answer.figure.value == 94
-    assert "94项" in answer.text
-    assert "《人民日报》1989年8月29日第4版" in answer.text
+    assert "94项" in present.text(answer)
+    assert "《人民日报》1989年8月29日第4版" in present.text(answer)
 
 
 def test_year_in_the_question_picks_that_year_figure(engine: Engine) -> None:
@@ -65,13 +71,13 @@ def test_questions_the_archive_cannot_answer_are_declined(engine: Engine) -> Non
                      "<script>alert(1)</script>", "'; DROP TABLE passages; --", "../../etc/passwd", "%s %d {0}"):
         answer = engine.ask(question)
         assert not answer.found, question
-        assert answer.text
+        assert present.text(answer)
 
 
 def test_no_figure_is_forced_on_a_which_question(engine: Engine) -> None:
     answer = engine.ask("Which inland river ports began opening to the Soviet Union?")
     assert answer.found and answer.figure is None
-    assert all(name in answer.text for name in ("Harbin", "Jiamusi", "Fujin"))
+    assert all(name in present.text(answer) for name in ("Harbin", "Jiamusi", "Fujin"))
 
 
 def test_next_result_walks_down_the_ranking(engine: Engine) -> None:
@@ -140,7 +146,8 @@ def test_keyword_query_cites_a_quantity_not_a_bare_word_number(engine: Engine) -
 def _scored(questions: Path, archive: Path, index_dir: Path) -> tuple[dict, str]:
     ingest(archive, index_dir)
     engine = Engine.open(index_dir)
-    report = evaluate(load_questions(questions), archive, engine.ask, engine.every_passage())
+    report = evaluate(load_questions(questions), archive, lambda q: present.told(engine.ask(q)),
+                      engine.every_passage())
     return report.summary(), "\n".join(f"{v.question.id}: {v.got}" for v in report.failures())
 
 

@@ -13,6 +13,8 @@ from bot_fixtures import (  # noqa: F401 (fixtures)
     buttons,
     emulator_fixture,
     index_dir_fixture,
+    phone_text,
+    reply_to,
     running,
 )
 from emulator import Call, Emulator
@@ -40,35 +42,69 @@ async def edited(emu: Emulator, message: dict, after: int = 0) -> dict:
     return dict(call.result)
 
 
-async def test_start_greets_and_commands_are_registered_in_both_languages(bot: Emulator) -> None:
+def keyboard_buttons(message: dict) -> list[dict]:
+    return [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+
+
+async def test_start_says_what_the_archive_holds_with_examples_to_tap(bot: Emulator) -> None:
     reply = await ask(bot, USER, "/start")
-    assert "Ask me" in reply["text"]
+    assert reply["text"].startswith("Hello! I answer questions about the People's Daily archive (1 articles, 1989)")
+    tappable = keyboard_buttons(reply)
+    assert [b["text"] for b in tappable] == [TRADE_1987, NEW_CONTRACTS, "Try the inline lookup here"]
+    assert tappable[2]["switch_inline_query_current_chat"] == "border trade"
+    await press(bot, reply, tappable[0]["callback_data"])
+    answer = await reply_to(bot, reply)
+    assert answer["html"].startswith("<b>34.227 million Swiss francs</b>")
+    zh = await ask(bot, USER_ZH, "/start")
+    assert zh["text"].startswith("你好！") and "共 1 篇文章（1989年）" in zh["text"]
+    assert keyboard_buttons(zh)[0]["text"] == PROJECTS_ZH
+
+
+async def test_commands_are_registered_in_both_languages(bot: Emulator) -> None:
+    await ask(bot, USER, "/help")
     assert {c["command"] for c in bot.commands[""]} == {"start", "help", "ask", "lang", "about"}
     assert any("档案" in c["description"] for c in bot.commands["zh"])
     assert "你好" in (await ask(bot, USER_ZH, "/start"))["text"]
 
 
-async def test_english_question_answered_with_figure_passage_and_citation(bot: Emulator) -> None:
+async def test_english_question_gets_a_phone_sized_answer(bot: Emulator) -> None:
     reply = await ask(bot, USER, TRADE_1987)
-    assert "<b>34.227 million Swiss francs</b>" in reply["html"]
-    assert "<u>" in reply["html"]  # the question's words are marked in the passage
-    assert "People's Daily, 1989-08-29, page 4" in reply["text"]
-    assert set(buttons(reply)) == {"原文", "Next result ▸", "Full article"}
+    text = phone_text(reply)
+    figure, sentence, blank, cited = text.split("\n")
+    assert figure == "34.227 million Swiss francs" and not blank
+    assert sentence == (  # the sentences that state it, whole, the passage cut around them
+        "… In April 1982, the two sides resumed border trade that had been suspended for 15 years. "
+        "In 1987, the border trade volume reached 34.227 million Swiss francs, doubling the 1983 figure. …"
+    )
+    assert reply["html"].count("<b>") == 2 and "<u>" not in reply["html"]  # the figure, and only the figure, marked
+    assert cited.startswith("People's Daily, 1989-08-29, page 4: Implementing")
+    assert set(buttons(reply)) == {"原文", "Whole passage", "Next result ▸", "Full article"}
+
+
+async def test_whole_passage_is_one_tap_away(bot: Emulator) -> None:
+    reply = await ask(bot, USER, TRADE_1987)
+    await press(bot, reply, buttons(reply)["Whole passage"])
+    whole = await edited(bot, reply)
+    assert len(whole["text"]) > len(reply["text"]) and "…" not in whole["text"]
+    phone_text(whole, 4096)
+    assert "Whole passage" not in buttons(whole)
 
 
 async def test_corrected_translation_is_flagged_never_repeated_as_the_answer(bot: Emulator) -> None:
     reply = await ask(bot, USER, NEW_CONTRACTS)
     assert reply["html"].startswith("<b>608 million Swiss francs</b>")
-    answer, warning = reply["text"].split("⚠️", 1)
-    assert "6.08 billion" in warning and "6.08 billion" not in answer
-    assert "608 million Swiss francs in new contracts" in answer
+    answer, warning = phone_text(reply).split("⚠️", 1)
+    assert warning == (" The English translation reads 6.08 billion Swiss francs; "
+                       "the original 6.08亿瑞士法郎 is 608 million Swiss francs.")  # the cited figure's only
+    assert "6.08 billion" not in answer
+    assert "<b>608 million Swiss francs</b> in new contracts" in reply["html"]
 
 
 async def test_chinese_question_answered_in_chinese(bot: Emulator) -> None:
     reply = await ask(bot, USER_ZH, PROJECTS_ZH)
-    assert "<b>94项</b>" in reply["html"]
-    assert "《人民日报》1989年8月29日第4版" in reply["text"]
-    assert set(buttons(reply)) == {"English", "下一条 ▸", "全文"}
+    assert reply["html"].startswith("<b>94项</b>\n") and "<b>94项</b>，" in reply["html"]
+    assert "《人民日报》1989年8月29日第4版" in phone_text(reply)
+    assert set(buttons(reply)) <= {"English", "整段", "下一条 ▸", "全文"} and "全文" in buttons(reply)
 
 
 async def test_unanswerable_question_gets_a_polite_no(bot: Emulator) -> None:
@@ -101,11 +137,15 @@ async def test_double_press_is_answered_without_an_error_message(bot: Emulator) 
 
 async def test_next_result_shows_another_passage_or_says_there_is_none(bot: Emulator) -> None:
     reply = await ask(bot, USER, TRADE_1987)
-    answered = await press(bot, reply, buttons(reply)["Next result ▸"])
-    if answered.params.get("text"):
-        assert "No further results" in answered.params["text"]
-    else:
-        assert (await edited(bot, reply))["text"] != reply["text"]
+    seen = {reply["text"]}
+    while "Next result ▸" in buttons(reply):  # offered only when there is one
+        mark = len(bot.calls)
+        answered = await press(bot, reply, buttons(reply)["Next result ▸"])
+        assert not answered.params.get("text")
+        reply = await edited(bot, reply, after=mark)
+        assert reply["text"] not in seen
+        seen.add(reply["text"])
+    assert len(seen) > 1
 
 
 async def test_full_article_button_sends_the_whole_article(bot: Emulator) -> None:
@@ -114,6 +154,9 @@ async def test_full_article_button_sends_the_whole_article(bot: Emulator) -> Non
     parts = await bot.replies(USER["id"], 2)
     article = parts[1]["text"]
     assert article.startswith("Implementing the \"South Connect, North Open\"")
+    title, cited = article.split("\n")[:2]
+    assert cited == "People's Daily, 1989-08-29, page 4 — Sūn Yán, Sūn Yǒngxiáng" and title not in cited
+    assert "摄" not in article and "📷" not in article  # the Chinese caption belongs to the Chinese view
     assert "over 3,000 now" in article and "Khabarovsk" in article
     assert "608 million Swiss francs in new contracts" in article and "6.08 billion" not in article
 
@@ -158,8 +201,8 @@ async def test_language_choice_is_remembered_across_restarts(
 
 async def test_about_reports_the_archive(bot: Emulator) -> None:
     text = (await ask(bot, USER, "/about"))["text"]
-    assert text.startswith("The archive: articles 1, passages ")
-    assert "dates 1989-08-29 to 1989-08-29; index version " in text
+    assert text.startswith("The archive holds 1 People's Daily articles printed from 1989-08-29 to 1989-08-29")
+    assert "version" not in text
 
 
 async def test_deep_links_send_articles_and_reject_bad_payloads(bot: Emulator) -> None:

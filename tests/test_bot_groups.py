@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from bot_fixtures import USER, ask, bot_fixture, emulator_fixture, index_dir_fixture  # noqa: F401 (fixtures)
+from bot_fixtures import (  # noqa: F401 (fixtures)
+    USER,
+    ask,
+    bot_fixture,
+    emulator_fixture,
+    index_dir_fixture,
+    phone_text,
+)
 from emulator import Call, Emulator
 
 GROUP = Emulator.group(-100123)
@@ -47,3 +54,16 @@ async def test_a_reply_to_someone_else_is_not_for_the_bot(bot: Emulator) -> None
     await bot.send(GROUP, USER, "no, it was more", reply_to=other)
     await asyncio.sleep(0.5)
     assert bot.sent_to(GROUP["id"]) == []
+
+
+async def test_in_groups_long_content_goes_to_the_private_chat_by_a_deep_link(bot: Emulator) -> None:
+    reply = await ask(bot, USER, "/ask " + QUESTION, GROUP)
+    phone_text(reply)
+    rows = reply["reply_markup"]["inline_keyboard"]
+    links = [b for row in rows for b in row if "url" in b]
+    assert [b["text"] for b in links] == ["Read in private chat"]
+    payload = links[0]["url"].removeprefix("https://t.me/archive_test_bot?start=")
+    assert payload.startswith("a_")
+    assert not [b for row in rows for b in row if b.get("callback_data", "").startswith("a|")]  # no article posted here
+    article = await ask(bot, USER, f"/start {payload}")  # what the link sends, in the private chat
+    assert article["chat"]["id"] == USER["id"] and article["text"].startswith("Implementing")

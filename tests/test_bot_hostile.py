@@ -12,6 +12,7 @@ from bot_fixtures import (  # noqa: F401 (fixtures)
     USER_ZH,
     ask,
     bot_fixture,
+    buttons,
     emulator_fixture,
     index_dir_fixture,
     running,
@@ -69,7 +70,7 @@ async def test_a_flooding_user_gets_one_note_while_others_are_served(
         await emulator.replies(flooder["id"], 6)
         await asyncio.sleep(0.5)
     replies = [m["text"] for m in emulator.sent_to(flooder["id"])]
-    notes = [t for t in replies if "very quickly" in t]
+    notes = [t for t in replies if "faster than I can answer: I will not answer this question" in t]
     assert len(notes) == 1 and len(replies) == 6
 
 
@@ -87,3 +88,24 @@ async def test_the_token_never_reaches_a_log_line_and_failures_are_told_politely
     secret = bot.token.partition(":")[2]
     assert secret not in caplog.text
     assert all(secret not in r.getMessage() for r in caplog.records)
+
+
+async def test_only_questions_count_and_a_dropped_question_is_said_to_be_dropped(
+    emulator: Emulator, index_dir: Path, tmp_path: Path
+) -> None:
+    async with running(emulator, index_dir, tmp_path / "state.json", FloodGate(burst=1, interval=60.0)):
+        answered = await ask(emulator, USER, QUESTION)
+        assert "34.227 million Swiss francs" in answered["text"]
+        for command in ("/help", "/about", "/lang en"):  # commands are not questions: never dropped
+            assert (await ask(emulator, USER, command))["text"]
+        mark = len(emulator.calls)
+        query = await emulator.press(USER, answered, buttons(answered)["原文"])  # nor are buttons
+        await emulator.wait_for(lambda c: c.method == "editMessageText" and emulator.calls.index(c) >= mark)
+        assert query
+        dropped = await ask(emulator, USER, "How much were the new border trade contracts signed this year worth?")
+        assert dropped["text"].startswith("You are asking faster than I can answer: I will not answer this question, "
+                                          "nor any you send in the next ")  # fmt: skip
+        assert dropped["reply_to_message"]["text"].startswith("How much")  # the note names the question it drops
+        await emulator.private(USER, "and another one")
+        await asyncio.sleep(0.5)
+        assert emulator.sent_to(USER["id"])[-1]["message_id"] == dropped["message_id"]  # within the window: silence

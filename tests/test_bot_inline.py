@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 import pytest
 from bot_fixtures import USER, USER_ZH, bot_fixture, emulator_fixture, index_dir_fixture  # noqa: F401 (fixtures)
-from emulator import Call, Emulator
+from emulator import Call, Emulator, parse_html
 
 from bot import handlers
 from index.engine import Engine
@@ -24,7 +25,7 @@ async def inline(emu: Emulator, sender: dict[str, Any], query: str, offset: str 
 async def test_empty_query_shows_a_hint(bot: Emulator) -> None:
     call = await inline(bot, USER, "  ")
     assert call.params["results"] == []
-    assert call.params["button"] == {"text": "Type words to look up figures", "start_parameter": "help"}
+    assert call.params["button"] == {"text": "Type words or a number to look up figures", "start_parameter": "help"}
 
 
 async def test_figures_are_listed_with_what_they_measure_and_where(bot: Emulator) -> None:
@@ -79,3 +80,30 @@ HOSTILE = ["<script>alert(1)</script>", "\ud800\x00 trade", "'; DROP TABLE figur
 @pytest.mark.parametrize("query", HOSTILE)
 async def test_hostile_queries_are_answered(bot: Emulator, query: str) -> None:
     await inline(bot, USER, query)
+
+
+def _sentence_whole(text: str) -> bool:
+    """Ends as a sentence ends, never at a decimal point ("this year, 2.")."""
+    return bool(re.search(r"([.!?;。！？；]|…)$", text)) and not re.search(r"\d\.$", text)
+
+
+async def test_results_are_whole_sentences_in_the_askers_language_with_a_way_back(bot: Emulator) -> None:
+    results = (await inline(bot, USER, "border trade")).params["results"]
+    for result in results:
+        clause = result["input_message_content"]["message_text"].split("\n")[1]
+        plain = parse_html(clause)
+        assert _sentence_whole(plain), plain
+        assert not re.search(r"[\u4e00-\u9fff]{4}", result["description"]), result["description"]  # English asked
+        (button,) = [b for row in result["reply_markup"]["inline_keyboard"] for b in row]
+        assert button["text"] == "Open in the bot"
+        assert re.fullmatch(r"https://t\.me/archive_test_bot\?start=a_[A-Za-z0-9_-]+", button["url"])
+    units = [r["title"].split()[-1] for r in results]
+    relative = [i for i, u in enumerate(units) if u in ("years", "months", "times", "days")]
+    assert not relative or min(relative) > max(i for i, u in enumerate(units) if i not in relative)
+
+
+async def test_a_typed_number_finds_the_figures_of_that_value(bot: Emulator) -> None:
+    for query in ("608", "6.08亿", "608 million"):
+        titles = [r["title"] for r in (await inline(bot, USER, query)).params["results"]]
+        assert titles[:1] == ["608 million Swiss francs"], (query, titles)
+    assert [r["title"] for r in (await inline(bot, USER_ZH, "608")).params["results"]] == ["6.08亿瑞士法郎"]

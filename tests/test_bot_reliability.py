@@ -41,6 +41,7 @@ PRIVATE_RATE = 10  # private questions a second meanwhile, each from its own use
 P99_BOUND = 1.0  # seconds, private answer latency during the flood
 DRAIN = 10.0  # seconds allowed for the last private answers
 GROUP = Emulator.group(-100_900)
+GROUP_NOTE = t("group_slow_down", "en", seconds=0).partition("0 seconds")[0]  # the note, whatever the wait
 BIG_ARTICLE = 50_000_000  # characters: the 50 MB article of issue 12
 
 
@@ -82,7 +83,7 @@ async def test_a_group_flood_gets_one_notice_and_never_delays_private_questions(
     latencies = sorted(answered[k][0].at - at for k, at in sent.items())
     p99 = statistics.quantiles(latencies, n=100)[98]
     replies = _group_replies(emulator, GROUP["id"])
-    notes = [r for r in replies if r == t("group_slow_down", "en")]
+    notes = [r for r in replies if r.startswith(GROUP_NOTE)]
     refills = int(flooded_for * GROUP_BURST / 60) + 1  # what the group's budget earns back meanwhile
     print(f"\ngroup flood: {flood_total} /ask in {flooded_for:.1f} s, {len(replies)} group replies; "
           f"{len(sent)} private questions, p50 {latencies[len(latencies) // 2] * 1000:.0f} ms, "
@@ -100,7 +101,7 @@ async def test_a_group_question_without_a_sender_counts_against_the_group(bot: E
     await bot.replies(GROUP["id"], GROUP_BURST + 1)
     await asyncio.sleep(0.5)
     replies = _group_replies(bot, GROUP["id"])
-    assert replies.count(t("group_slow_down", "en")) == 1
+    assert sum(r.startswith(GROUP_NOTE) for r in replies) == 1
     assert len(replies) == GROUP_BURST + 1
     assert sum("34.227 million Swiss francs" in r for r in replies) == GROUP_BURST
 

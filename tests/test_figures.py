@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import figures
-from index.figures import as_json, chinese, english, extract, for_passage, warning
+from index.answer import figure_text, mistranslation
+from index.figures import as_json, chinese, english, extract, for_passage
+from index.model import MISTRANSLATED
 
 WHEN = date(1989, 8, 29)
 ARCHIVE = Path(__file__).resolve().parent.parent / "data" / "archive"
@@ -142,10 +144,10 @@ def test_warning_and_json_of_a_mistranslation() -> None:
     zh = "今年新签合同总金额为6.08亿瑞士法郎。"
     en = "with 6.08 billion Swiss francs in new contracts signed this year."
     (fig,) = for_passage(en, zh, WHEN)
-    assert warning(fig) == (
-        "the English translation reads 6.08 billion Swiss francs; "
-        "the original 6.08亿瑞士法郎 is 608 million Swiss francs"
-    )
+    (flag,) = mistranslation(fig)
+    assert flag.code == MISTRANSLATED
+    assert dict(flag.values) == {"printed": "6.08 billion Swiss francs", "original": "6.08亿瑞士法郎",
+                                 "correct": "608 million Swiss francs"}  # fmt: skip
     assert as_json(fig) == {
         "value": 608_000_000, "unit": "CHF", "qualifier": "exact", "text": "608 million Swiss francs",
         "original": "6.08亿瑞士法郎", "verified": False, "year": 1989,
@@ -286,3 +288,19 @@ def test_the_base_of_a_comparison_is_not_the_year_a_figure_speaks_of() -> None:
     text = "蓝今年种一千多亩，比去年增十五倍，烟叶种六千五百亩，比去年增加一倍。"
     years = {f.text: f.year for f in extract(text, "zh", date(1946, 8, 25))}
     assert years["一千多亩"] == 1946 and years["六千五百亩"] == 1946
+
+
+@pytest.mark.parametrize(
+    ("en", "zh", "said"),
+    [
+        ("More than 400 delegations came.", "共有400多个代表团参加。", "over 400 delegations"),
+        ("It showed 50 kinds of goods.", "展出50种商品。", "50 kinds of goods"),
+        ("They signed 94 economic contracts.", "签订94项经济合同。", "94 economic contracts"),
+        ("", "展出50种商品。", "50 kinds"),  # no translation: the measure word names the count
+        ("", "新建住宅300户。", "300 households"),
+        ("", "签订94项合同。", "94 items"),  # 项 says nothing alone
+    ],
+)
+def test_english_counts_are_named_from_the_measure_word_or_the_translation(en: str, zh: str, said: str) -> None:
+    (fig,) = [f for f in for_passage(en, zh, WHEN) if f.lang == "zh"]
+    assert figure_text(fig, "en", en) == said

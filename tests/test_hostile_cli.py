@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from index.answer import CUT_NOTE, NOT_FOUND
+from bot.i18n import t
 
 CLI = [sys.executable, "-m", "bot.cli"]
 QUESTION = "How many laborers were sent to the Soviet Union?"
@@ -39,6 +39,8 @@ HOSTILE = [
     "%s %n %x {0} {__class__} {!r} %(x)s ${HOME} $(rm -rf /)",
     QUESTION,
 ]
+NOT_FOUND = t("not_found", "en")
+CUT_NOTE = t("note", "en", text=t("question_cut", "en", limit=1000))
 RAW = [b"\xed\xa0\x80 lone high surrogate \xed\xbf\xbf", b"stray \xff\xfe bytes \xc3"]  # not valid UTF-8
 STDIN_MODES = [
     pytest.param("utf-8:surrogateescape", id="surrogateescape"),
@@ -73,15 +75,18 @@ def test_batch_json_answers_each_hostile_line_once_in_order(sample_index: Path) 
     answers = check_batch(result, len(HOSTILE))
     assert [a["found"] for a in answers] == [False] * (len(HOSTILE) - 1) + [True]
     assert answers[-1]["figure"]["value"] == 9000  # the honest question among them is still answered
-    assert answers[2]["answer"].endswith(CUT_NOTE["en"]) and len(answers[2]["question"]) == 1000
-    assert all(a["answer"].startswith(NOT_FOUND["en"]) for a in answers[:-1])
+    assert answers[2]["answer"].endswith(CUT_NOTE) and len(answers[2]["question"]) == 1000
+    assert all(a["answer"].startswith(NOT_FOUND) for a in answers[:-1])
 
 
 def test_single_question_arguments_are_answered(sample_index: Path) -> None:
     for text in [line for line in HOSTILE[:-1] if "\x00" not in line]:  # argv cannot carry NUL
         result = run(["ask", "--json", "--index", str(sample_index), "--", text], b"")
+        if not text.strip():  # an empty question is bad usage, said so
+            assert result.returncode == 2 and b"the question is empty" in result.stderr and not result.stdout
+            continue
         (answer,) = check_batch(result, 1)
-        assert answer["answer"].startswith(NOT_FOUND["en"])
+        assert answer["answer"].startswith(NOT_FOUND)
 
 
 @pytest.mark.parametrize("io_encoding", STDIN_MODES)
@@ -106,12 +111,12 @@ def test_chat_replies_politely_to_each_non_empty_line_and_ends_at_eof(sample_ind
     replies = chat_replies(result, len(HOSTILE))
     assert [bool(r) for r in replies] == [bool(line.strip()) for line in HOSTILE]
     polite = [r for r in replies[:-1] if r]
-    assert polite and all(r.startswith(NOT_FOUND["en"]) for r in polite)
-    assert replies[2].endswith(CUT_NOTE["en"])
+    assert polite and all(r.startswith(NOT_FOUND) for r in polite)
+    assert replies[2].endswith(CUT_NOTE)
     assert "9,000" in replies[-1]
 
 
 @pytest.mark.parametrize("io_encoding", STDIN_MODES)
 def test_chat_survives_invalid_utf8(sample_index: Path, io_encoding: str) -> None:
     result = run(["chat", "--index", str(sample_index)], b"\n".join(RAW) + b"\n", io_encoding)
-    assert all(r.startswith(NOT_FOUND["en"]) for r in chat_replies(result, len(RAW)))
+    assert all(r.startswith(NOT_FOUND) for r in chat_replies(result, len(RAW)))

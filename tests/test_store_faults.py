@@ -125,10 +125,11 @@ def test_killing_the_ingest_parent_alone_leaves_no_worker_and_the_old_index(tmp_
     assert update.returncode == 0, update.stderr
     assert leftovers(index_dir) == []  # every killed generation was cleared
     recovered = json.loads(update.stdout)
+    ingest(SAMPLE, tmp_path / "fresh")  # the same two folders, built without a kill
     fresh = ingest(archive, tmp_path / "fresh")
     assert (recovered["articles"], recovered["passages"], recovered["figures"]) == (
-        KILLED_ARCHIVE, fresh.passages, fresh.figures)
-    assert recovered["added"] == KILLED_ARCHIVE and recovered["removed"] == 1  # the sample's article went
+        fresh.articles, fresh.passages, fresh.figures) == (KILLED_ARCHIVE + 1, fresh.passages, fresh.figures)
+    assert recovered["added"] == KILLED_ARCHIVE and recovered["removed"] == 0  # the sample's folder is kept
 
 
 # --- a full disk ----------------------------------------------------------------------------
