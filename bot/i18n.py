@@ -48,7 +48,7 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "每篇都有中文原文和英文译文。我会给出数字、说明它的句子和出处。\n\n点一个示例，或直接用中文或英文提问。",
     ),
     "example_1": (
-        "What was the value of Heilongjiang's border trade with the USSR in 1987?",
+        "What was Heilongjiang's border trade volume in 1987?",
         "黑龙江对苏经济技术合作合同累计多少项？",
     ),
     "example_2": (

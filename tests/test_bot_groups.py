@@ -15,7 +15,7 @@ from bot_fixtures import (  # noqa: F401 (fixtures)
 from emulator import Call, Emulator
 
 GROUP = Emulator.group(-100123)
-QUESTION = "What was the value of Heilongjiang's border trade with the USSR in 1987?"
+QUESTION = "What was Heilongjiang's border trade volume in 1987?"
 
 
 async def test_silent_on_chatter_then_answers_ask_quoting_the_question(bot: Emulator) -> None:

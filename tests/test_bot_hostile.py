@@ -22,7 +22,7 @@ from emulator import Emulator
 from bot.flood import FloodGate
 from index.engine import Engine
 
-QUESTION = "What was the value of Heilongjiang's border trade with the USSR in 1987?"
+QUESTION = "What was Heilongjiang's border trade volume in 1987?"
 HOSTILE = [
     "<script>alert('pwned')</script>",
     "<b>unclosed <i>tags",

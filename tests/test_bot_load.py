@@ -29,7 +29,7 @@ GROUPS = 50  # Telegram's (and PTB's limiter's) 20 messages a minute per group: 
 KINDS = ("private", "inline", "group", "inline")
 QUESTIONS = {
     "en": (
-        "What was the value of Heilongjiang's border trade with the USSR in 1987?",
+        "What was Heilongjiang's border trade volume in 1987?",
         "How much were the new border trade contracts signed this year worth?",
         "What did the 1990 Asian Games cost?",
     ),

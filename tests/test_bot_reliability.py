@@ -33,7 +33,7 @@ from bot.handlers import ARTICLE_SHOWN
 from bot.i18n import t
 from index.engine import Engine
 
-QUESTION = "What was the value of Heilongjiang's border trade with the USSR in 1987?"
+QUESTION = "What was Heilongjiang's border trade volume in 1987?"
 FLOOD_RATE = 99  # /ask a second in one group: the 990 in 10 s of issue 12
 FLOOD_SECONDS = 4  # scaled down from 10 s to keep the test short; the rate is kept
 FLOOD_USERS = 200

@@ -18,7 +18,7 @@ from bot_fixtures import USER, ask, emulator_fixture, index_dir_fixture  # noqa:
 from emulator import Emulator
 from test_bot_serve import ARCHIVE_BOT
 
-QUESTION = "What was the value of Heilongjiang's border trade with the USSR in 1987?"
+QUESTION = "What was Heilongjiang's border trade volume in 1987?"
 ROUNDS = (5, 25, 10)  # questions per run of the bot; the first two runs end in SIGKILL
 HELD_BEFORE_KILL = 2  # sends in hand when the bot is killed
 START_TIMEOUT = 30.0

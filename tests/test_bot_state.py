@@ -16,7 +16,7 @@ from emulator import Emulator
 from bot.state import FORMAT, BotState
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTION = "What was the value of Heilongjiang's border trade with the USSR in 1987?"
+QUESTION = "What was Heilongjiang's border trade volume in 1987?"
 
 
 class _Payload:

@@ -22,7 +22,7 @@ from emulator import Call, Emulator
 from bot.followup import is_follow_up, rewrite
 from bot.i18n import t
 
-SUBJECT = "What was the value of Heilongjiang's border trade with the USSR?"
+SUBJECT = "What was Heilongjiang's border trade volume?"
 SUBJECT_ZH = "黑龙江对苏边境贸易额是多少？"
 GROUP = Emulator.group(-100_777)
 
@@ -30,7 +30,7 @@ GROUP = Emulator.group(-100_777)
 @pytest.mark.parametrize(
     ("previous", "follow", "whole"),
     [
-        (SUBJECT, "and in 1987?", "What was the value of Heilongjiang's border trade with the USSR in 1987?"),
+        (SUBJECT, "and in 1987?", "What was Heilongjiang's border trade volume in 1987?"),
         ("Border trade in 1987?", "And in 1988?", "Border trade in 1988?"),
         ("border trade contracts", "what about Jilin?", "border trade contracts Jilin"),
         (SUBJECT_ZH, "那1988年呢？", "1988年黑龙江对苏边境贸易额是多少？"),
