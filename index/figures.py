@@ -50,7 +50,8 @@ _EN_UNITS = {
     "jin": "jin", "catties": "jin", "dan": "dan", "piculs": "dan",
     "years": "year", "year": "year", "months": "month", "month": "month", "times": "times",
     **dict.fromkeys(
-        "people persons workers laborers labourers residents visitors tourists students delegates".split(),
+        ("people persons workers laborers labourers residents visitors tourists students delegates spectators "
+         "viewers participants athletes members soldiers farmers peasants teachers doctors graduates").split(),
         "people",
     ),
     **dict.fromkeys("items projects kinds types varieties pairs enterprises factories sets".split(), "items"),

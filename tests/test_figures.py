@@ -191,7 +191,7 @@ def test_bare_years_are_dates_not_amounts() -> None:
     assert [(f.value, f.unit) for f in extract("1987年，该省有1987名教师。")] == [
         (1987, "date"), (1987, "people")]
     assert [(f.value, f.unit) for f in extract("In 1987, 1,987 teachers taught there.")] == [
-        (1987, "date"), (1987, "")]
+        (1987, "date"), (1987, "people")]
 
 
 def test_span_and_clause() -> None:
@@ -304,3 +304,8 @@ def test_the_base_of_a_comparison_is_not_the_year_a_figure_speaks_of() -> None:
 def test_english_counts_are_named_from_the_measure_word_or_the_translation(en: str, zh: str, said: str) -> None:
     (fig,) = [f for f in for_passage(en, zh, WHEN) if f.lang == "zh"]
     assert figure_text(fig, "en", en) == said
+
+
+def test_a_count_of_spectators_read_as_a_tenth_is_flagged() -> None:
+    checked = for_passage("welcomed by 1,500 spectators of the capital.", "受到首都一万五千名观众的热烈欢迎。")
+    assert [(f.value, f.verified, f.translation) for f in checked] == [(15_000, False, "1,500 spectators")]
