@@ -95,6 +95,11 @@ def _matched(pool: Pool, own: str, other_text: str) -> float:
     return hit / total if total else 0.0
 
 
+def _matched_original(pool: Pool, snippet: str) -> float:
+    """`_matched` on a snippet of the Chinese original alone, whichever the question's language."""
+    return _matched(pool, snippet, "") if pool.frame.lang == "zh" else _matched(pool, "", snippet)
+
+
 def _present(snippet: str, lang: str) -> Callable[[str], bool]:
     """Whether a term is in a snippet: Chinese words as substrings (segmentation differs in short
     clauses), English terms among the snippet's analyzed terms."""
@@ -248,7 +253,7 @@ def near_match(pool: Pool, c: Candidate) -> float:
     if f is None or f.lang != "zh":
         return 0.0
     near = c.found.passage.zh[max(0, f.span[0] - NEAR) : f.span[0]]
-    return _matched(pool, near, "") if pool.frame.lang == "zh" else _matched(pool, "", near)
+    return _matched_original(pool, near)
 
 
 def _distance_weighted(pool: Pool, c: Candidate, before: bool, decay: float, sentence: bool) -> float:
@@ -354,13 +359,13 @@ def _segment(pool: Pool, c: Candidate, before: bool) -> str:
 def own_before(pool: Pool, c: Candidate) -> float:
     """Share of the question's information between the previous figure and this one (what it measures)."""
     segment = _segment(pool, c, before=True)
-    return _matched(pool, segment, "") if pool.frame.lang == "zh" else _matched(pool, "", segment)
+    return _matched_original(pool, segment)
 
 
 def own_after(pool: Pool, c: Candidate) -> float:
     """Share of the question's information between this figure and the next one, in its clause."""
     segment = _segment(pool, c, before=False)
-    return _matched(pool, segment, "") if pool.frame.lang == "zh" else _matched(pool, "", segment)
+    return _matched_original(pool, segment)
 
 
 def figure_in_question(pool: Pool, c: Candidate) -> float:

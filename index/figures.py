@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from index import numbers
+from index import numbers, words_en, words_zh
 from index.model import Figure
 
 # Units ---------------------------------------------------------------------
@@ -111,8 +111,8 @@ _EN_RELATIVE = re.compile(r"\b(?:this|last|next) year\b|\b(?:1[89]|20)\d\d\b", r
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A time word right after these is the base of a comparison (比去年增加一倍, "more than last year"),
 # not the time the figure speaks of.
-_COMPARED = re.compile(r"(?:比|较|同比|than|over|compared with|from)\s*$", re.IGNORECASE)
-_BASE_REACH = 14  # characters before a time word searched for a comparison marker: "compared with the "
+BASE_REACH = 30  # characters before a time word searched for a comparison marker ("over the same period of ")
+_BASES = {lang: re.compile(words.BASE, re.IGNORECASE) for lang, words in (("en", words_en), ("zh", words_zh))}
 _CLAUSE_END = re.compile(r"[，；。！？,;!?：:]|\.(?!\d)")
 _SENTENCE_END = re.compile(r"[。；！？;!?]|\.(?!\d)")
 # A clause is shown beside its figure (inline results, answers): text without punctuation
@@ -157,7 +157,7 @@ class _Marks:
         # A time word right after a comparison marker is the base of the comparison, not a figure's time.
         times = [
             m for m in (_ZH_RELATIVE if lang == "zh" else _EN_RELATIVE).finditer(norm)
-            if not _COMPARED.search(norm, max(0, m.start() - _BASE_REACH), m.start())
+            if not is_comparison_base(norm, m.start(), lang)
         ]
         return cls(
             [m.start() for m in _SENTENCE_END.finditer(norm)],
@@ -166,6 +166,11 @@ class _Marks:
             [m.start() for m in times],
             [m.end() for m in times],
         )
+
+
+def is_comparison_base(text: str, at: int, lang: str) -> bool:
+    """A time word at `at` is the base of a comparison (比去年, "over last year"), not the time a figure speaks of."""
+    return bool(_BASES[lang].search(text, max(0, at - BASE_REACH), at))
 
 
 def _ends_before(norm: str, ends: list[int], pos: int) -> list[int]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from index import text, words_en, words_zh
+from index.figures import is_comparison_base
 
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _PAGE = re.compile(r"\bpage\s+(\d{1,3})\b|第\s*(\d{1,3})\s*版", re.IGNORECASE)
@@ -64,7 +65,7 @@ def read(question: str, lang: str) -> Frame:
         years=frozenset(int(y) for y in _YEAR.findall(folded)),
         relative_years=frozenset(
             offset for word, offset in words.RELATIVE_YEARS.items() for m in re.finditer(word, folded)
-            if not re.search(words.BASE, folded[: m.start()])  # 比前年: the base of a comparison is not asked
+            if not is_comparison_base(folded, m.start(), lang)  # 比前年: the base of a comparison is not asked
         ),
         page=int(page.group(1) or page.group(2)) if page else None,
         entities=frozenset(text.entities(question, lang)),
@@ -79,4 +80,4 @@ def years_in(passage: str, published: int, lang: str, with_bases: bool = True) -
     words = WORDS[lang]
     found = [(m.start(), int(m.group())) for m in _YEAR.finditer(folded)]
     found += [(m.start(), published + o) for w, o in words.RELATIVE_YEARS.items() for m in re.finditer(w, folded)]
-    return {year for at, year in found if with_bases or not re.search(words.BASE, folded[max(0, at - 30) : at])}
+    return {year for at, year in found if with_bases or not is_comparison_base(folded, at, lang)}
