@@ -344,7 +344,8 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"archive-bot: {error}", file=sys.stderr)
         return 1
     with _indexed(args.archive, args.index) as engine:
-        report = evaluate(questions, args.archive, lambda q: present.told(engine.ask(q)), engine.every_passage())
+        report = evaluate(questions, args.archive, lambda q: present.told(engine.ask(q)),
+                          (engine.every_passage(), engine.analyzer))
     summary = report.summary()
     if args.failures:
         for verdict in report.failures():

@@ -23,11 +23,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from multiprocessing import get_context
 from pathlib import Path
 
 import jieba
@@ -36,6 +34,7 @@ from index import store, text
 from index.content import Content, doc_number
 from index.engine import Engine
 from index.search import TextIndex
+from index.text import Analyzer
 
 SEED = 1989
 VOCABULARY = 30_000
@@ -271,7 +270,7 @@ def _serve(index_dir: Path, questions_file: Path) -> None:
     engine.ask(questions[0].text, questions[0].lang)
     print("ready", flush=True)
     asks = _timed(lambda q: engine.ask(q.text, q.lang), questions)
-    tokens = [(text.analyze(q.text, q.lang), q.lang) for q in questions]
+    tokens = [(engine.analyzer.analyze(q.text, q.lang), q.lang) for q in questions]
     searches = _timed(lambda pair: engine.search.search(pair[0], pair[1], 10), tokens)
     print(json.dumps({
         "ask_p50_ms": _percentile(asks, 50),
@@ -311,14 +310,14 @@ def compare_with_rank_bm25(index_dir: Path, questions: list[Question]) -> dict:
     search = TextIndex(generation / "tantivy")
     if search.count() > BM25_LIMIT:
         return empty
-    store.load_words(generation)
-    docs, corpus = _corpus(generation)
+    analyzer = Analyzer.load(generation)
+    docs, corpus = _corpus(generation, analyzer)
     from rank_bm25 import BM25Okapi  # only the comparison needs it (and numpy)
 
     models = {lang: BM25Okapi(corpus[lang], k1=K1, b=B) for lang in corpus}
     times, ours_times, top1, overlaps = [], [], [], []
     for question in questions:
-        tokens = text.analyze(question.text, question.lang)
+        tokens = analyzer.analyze(question.text, question.lang)
         started = time.perf_counter()
         scores = models[question.lang].get_scores(tokens)
         reference = scores.argsort()[::-1][:10]
@@ -345,7 +344,7 @@ class _Docs:
     index_of: dict[int, int]
 
 
-def _corpus(generation: Path) -> tuple[_Docs, dict[str, list[list[str]]]]:
+def _corpus(generation: Path, analyzer: Analyzer) -> tuple[_Docs, dict[str, list[list[str]]]]:
     """Every stored passage analyzed as ingest analyzed it (the same function), in doc order."""
     content = Content(generation / "content.sqlite", readonly=True)
     hashes = {aid: digest for aid, digest in content.hashes().values()}
@@ -354,8 +353,7 @@ def _corpus(generation: Path) -> tuple[_Docs, dict[str, list[list[str]]]]:
         for article in content.articles()
     ]
     content.close()
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=get_context("fork")) as pool:
-        analyzed = list(pool.map(store.analyze, articles, chunksize=64))
+    analyzed = store.analyze_all(articles, analyzer)
     rows = sorted(
         (
             (doc_number(passage.id, item.content_hash), tokens)

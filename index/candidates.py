@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
-from index import text
 from index.lexicon import Lexicon
 from index.model import Article, Figure, Passage
 from index.question import Frame
+from index.text import Analyzer
 
 LANGS = ("en", "zh")
 
@@ -65,16 +65,18 @@ def other(lang: str) -> str:
     return "zh" if lang == "en" else "en"
 
 
-def found_passage(passage: Passage, article: Article, score: dict[str, float], rank: dict[str, int | None]) -> Found:
-    title_terms = {"en": _title_terms(article.title_en, "en"), "zh": _title_terms(article.title_zh, "zh")}
-    terms = {lang: frozenset(text.passage_terms("", getattr(passage, lang), lang)) | title_terms[lang]
+def found_passage(
+    passage: Passage, article: Article, score: dict[str, float], rank: dict[str, int | None], analyzer: Analyzer
+) -> Found:
+    title_terms = {lang: _title_terms(getattr(article, f"title_{lang}"), lang, analyzer) for lang in LANGS}
+    terms = {lang: frozenset(analyzer.terms("", getattr(passage, lang), lang)) | title_terms[lang]
              for lang in LANGS}
     return Found(passage, article, score, rank, terms, title_terms)
 
 
 @lru_cache(maxsize=TITLES)
-def _title_terms(title: str, lang: str) -> frozenset[str]:
-    return frozenset(text.passage_terms("", title, lang))
+def _title_terms(title: str, lang: str, analyzer: Analyzer) -> frozenset[str]:
+    return frozenset(analyzer.terms("", title, lang))
 
 
 def pool(frame: Frame, lexicon: Lexicon, found: list[Found]) -> Pool:

@@ -21,6 +21,7 @@ from index.question import Frame
 from index.question import read as read_question
 from index.ranker import Ranker
 from index.search import Filters, TextIndex
+from index.text import Analyzer
 
 # Passages read from each search. On the corpus's train and dev questions the right passage is among the
 # first 8 of the question's language or the first 5 through the lexicon for 99.1% of those that have one
@@ -87,7 +88,6 @@ class Engine:
         return cls(index_dir)
 
     def _open(self, generation: Path) -> None:
-        store.load_words(generation)
         try:
             content = Content(generation / "content.sqlite", readonly=True)
             content.counts()
@@ -99,6 +99,7 @@ class Engine:
             ) from None
         self.generation, self.content, self.search = generation, content, search
         self.lexicon = store.load_lexicon(generation)
+        self.analyzer = Analyzer.load(generation)
 
     @cached_property
     def ranker(self) -> Ranker:
@@ -190,7 +191,9 @@ class Engine:
                 ranks.setdefault(doc, {"own": None, "cross": None})[side] = rank
         passages = self.content.passages(list(scores))
         return [
-            candidates.found_passage(passages[doc], self._article(passages[doc].article_id), scores[doc], ranks[doc])
+            candidates.found_passage(
+                passages[doc], self._article(passages[doc].article_id), scores[doc], ranks[doc], self.analyzer
+            )
             for doc in scores
             if doc in passages  # a document left by an interrupted update has no row
         ]
@@ -201,7 +204,7 @@ class Engine:
         A term no passage holds is weighed as if one did: it is as often a paraphrase
         or a segmentation slip as a sign that the archive cannot answer.
         """
-        frame = read_question(question, lang)
+        frame = read_question(question, lang, self.analyzer)
         total = max(self.search.count(), 1)
         weights = {}
         for term in set(frame.tokens):

@@ -23,6 +23,7 @@ from rank_bm25 import BM25Okapi
 
 from index import text
 from index.model import Answer, Passage
+from index.text import Analyzer
 
 MIN_PASSAGE = 10  # characters a passage must have to count as naming a paragraph (the shared scorer's rule)
 RELATIVE_TOLERANCE = 1e-6  # a value is right when within this share of the expected one
@@ -159,16 +160,19 @@ def judge(question: Labelled, answer: Answer, bodies: Bodies) -> Verdict:
 
 
 def evaluate(questions: Iterable[Labelled], archive: Path, ask: Callable[[str], Answer],
-             passages: list[tuple[str, Passage]] | None = None) -> Report:
-    """Every question asked and judged; with `passages` ((source, passage) pairs), raw BM25 top-1 beside."""
+             reference: tuple[list[tuple[str, Passage]], Analyzer] | None = None) -> Report:
+    """Every question asked and judged; with a `reference` (the archive's (source, passage) pairs and the
+    index's analyzer), raw BM25 top-1 beside."""
     questions = list(questions)
     bodies = Bodies(archive)
     verdicts = tuple(judge(q, ask(q.question), bodies) for q in questions)
-    floor = bm25_top1(questions, passages, bodies) if passages is not None else None
+    floor = bm25_top1(questions, *reference, bodies) if reference is not None else None
     return Report(verdicts, floor)
 
 
-def bm25_top1(questions: list[Labelled], passages: list[tuple[str, Passage]], bodies: Bodies) -> float | None:
+def bm25_top1(
+    questions: list[Labelled], passages: list[tuple[str, Passage]], analyzer: Analyzer, bodies: Bodies
+) -> float | None:
     """The passage measure of plain BM25: the top passage in the question's language, nothing else."""
     answerable = [q for q in questions if q.article is not None]
     if not answerable:
@@ -176,11 +180,11 @@ def bm25_top1(questions: list[Labelled], passages: list[tuple[str, Passage]], bo
     rankers = {}
     for lang in ("en", "zh"):
         docs = [(source, p) for source, p in passages if getattr(p, lang)]
-        rankers[lang] = (docs, BM25Okapi([text.analyze(getattr(p, lang), lang) or [""] for _, p in docs]))
+        rankers[lang] = (docs, BM25Okapi([analyzer.analyze(getattr(p, lang), lang) or [""] for _, p in docs]))
     right = 0
     for q in answerable:
         docs, ranker = rankers[text.detect_lang(q.question, default=q.lang)]
-        scores = ranker.get_scores(text.analyze(q.question, text.detect_lang(q.question, default=q.lang)))
+        scores = ranker.get_scores(analyzer.analyze(q.question, text.detect_lang(q.question, default=q.lang)))
         best = max(range(len(docs)), key=scores.__getitem__)
         source, passage = docs[best]
         right += same_paragraph(source, passage.zh, q, bodies)

@@ -106,13 +106,12 @@ def _present(snippet: str, lang: str) -> Callable[[str], bool]:
     if lang == "zh":
         folded = text.fold(snippet)
         return lambda term: bool(term) and term in folded
-    terms = _terms_of(snippet, lang)
-    return terms.__contains__
+    return _english_terms(snippet).__contains__
 
 
 @lru_cache(maxsize=4096)
-def _terms_of(snippet: str, lang: str) -> frozenset[str]:
-    return frozenset(text.analyze(snippet, lang)) if snippet.strip() else frozenset()
+def _english_terms(snippet: str) -> frozenset[str]:
+    return frozenset(text.analyze_en(snippet))
 
 
 def _figure_context(pool: Pool, candidate: Candidate, lang: str, before_only: bool = False) -> str:

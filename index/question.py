@@ -49,7 +49,7 @@ class Frame:
         return self.years | {published + offset for offset in self.relative_years}
 
 
-def read(question: str, lang: str) -> Frame:
+def read(question: str, lang: str, analyzer: text.Analyzer) -> Frame:
     folded = text.fold(question)
     words = WORDS[lang]
     page = _PAGE.search(folded)
@@ -58,7 +58,7 @@ def read(question: str, lang: str) -> Frame:
     return Frame(
         text=question,
         lang=lang,
-        tokens=tuple(text.analyze(_PAGE.sub(" ", question), lang)),
+        tokens=tuple(analyzer.analyze(_PAGE.sub(" ", question), lang)),
         kind=next((name for name, pattern in words.KINDS if re.search(pattern, folded)), "any"),
         unit_hint=hint,
         measure=measure.group(1) if measure else "",
@@ -68,7 +68,7 @@ def read(question: str, lang: str) -> Frame:
             if not is_comparison_base(folded, m.start(), lang)  # 比前年: the base of a comparison is not asked
         ),
         page=int(page.group(1) or page.group(2)) if page else None,
-        entities=frozenset(text.entities(question, lang)),
+        entities=frozenset(analyzer.entities(question, lang)),
         change=bool(re.search(words.CHANGE, folded)),
         target=bool(re.search(words.TARGET, folded)),
     )

@@ -30,9 +30,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TypeVar
-
-import jieba
 
 from index import figures, lexicon, text
 from index.align import align
@@ -40,6 +37,7 @@ from index.archive import ArchiveError, iter_archive, parse_file, shown_name
 from index.content import Content, day_number, doc_number
 from index.model import Article, Passage
 from index.search import TextIndex
+from index.text import WORDS_FILE, Analyzer
 
 FORMAT_VERSION = 2  # bump when analyzers or layout change: older indexes must be re-ingested
 BATCH_FILES = 2000
@@ -49,10 +47,9 @@ LOCK_FILE = ".lock"
 LOCK_FILE_MODE = 0o644  # like the index's other files: anyone may read, only the owner writes
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>: the signal a process gets when its parent dies
 PARENT_POLL_S = 1.0  # where prctl is missing, how often a worker checks that its parent lives
+_forked: Analyzer | None = None  # the analyzer forked workers inherit: rjieba's dictionary cannot be pickled
 _held: set[Path] = set()  # index folders this process is ingesting (POSIX locks do not exclude oneself)
 Progress = Callable[[int, int], None]
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 ARCHIVES_NAME = "archives.json"
@@ -122,11 +119,6 @@ def manifest(generation: Path) -> dict:
     return json.loads((generation / "manifest.json").read_text())
 
 
-def load_words(generation: Path) -> None:
-    """Give jieba the archive names this generation was analyzed with."""
-    text.add_words(_read_words(generation))
-
-
 def ingest(
     archive: Path, index_dir: Path, progress: Progress | None = None, rebuild: bool = False, follow_links: bool = False
 ) -> IngestReport:
@@ -155,7 +147,6 @@ def _build(
     try:
         if base:
             _copy_generation(base, target)
-        load_words(target)
         report = _update(archive, target, fresh=base is None, progress=progress, follow_links=follow_links)
         _switch(index_dir, target)
     except BaseException:
@@ -200,8 +191,7 @@ def _update(
     warnings: list[str] = []
     seen: set[str] = set()
     pairs: list[tuple[set[str], set[str]]] = []
-    words = _read_words(target)
-    jieba.initialize()  # once here, not in every forked worker of every batch
+    analyzer = Analyzer.load(target)
     done = 0
 
     def changed(batch: list[Path]) -> list[tuple[Path, Path, str]]:
@@ -225,8 +215,8 @@ def _update(
                     errors.append(result)
                 else:
                     prepared.append(result)
-            words.update(_learn_names(prepared))
-            for stored, (item, tokens) in enumerate(zip(prepared, _parallel(analyze, prepared), strict=True), 1):
+            analyzer.learn(_names(prepared))
+            for stored, (item, tokens) in enumerate(zip(prepared, analyze_all(prepared, analyzer), strict=True), 1):
                 tally["updated" if item.article.source in known else "added"] += 1
                 warnings.extend(f"{item.article.source}: {w}" for w in item.article.warnings)
                 _store(content, search, item, tokens)
@@ -250,7 +240,7 @@ def _update(
     # too, new documents find no rows and old rows stay as they were.
     search.commit()
     content.db.commit()
-    _atomic_write(target / "words.txt", "\n".join(sorted(words)))
+    _atomic_write(target / WORDS_FILE, analyzer.saved())
     # ASCII escapes: a file name that is not UTF-8 (reported as an error) still has a place in JSON.
     _atomic_write(target / ARCHIVES_NAME, json.dumps(folders))
     _atomic_write(target / "lexicon.json", load_lexicon(target).merged(lexicon.build(pairs)).to_json())
@@ -274,11 +264,11 @@ def _store(content: Content, search: TextIndex, prepared: Prepared, analyzed: li
     content.put(article, prepared.content_hash, numbered)
 
 
-def analyze(prepared: Prepared) -> list[dict[str, list[str]]]:
+def analyze(prepared: Prepared, analyzer: Analyzer) -> list[dict[str, list[str]]]:
     """The terms each passage of a parsed file is indexed under, per language."""
     article = prepared.article
     return [
-        {"en": text.passage_terms(article.title_en, p.en, "en"), "zh": text.passage_terms(article.title_zh, p.zh, "zh")}
+        {"en": analyzer.terms(article.title_en, p.en, "en"), "zh": analyzer.terms(article.title_zh, p.zh, "zh")}
         for p in prepared.passages
     ]
 
@@ -307,12 +297,19 @@ def _parsed(
         yield list(ahead)
 
 
-def _parallel(work: Callable[[T], R], items: list[T]) -> list[R]:
-    """Map over both cores; forked workers inherit the words jieba has learnt so far."""
-    if len(items) < SMALL:
-        return [work(item) for item in items]
+def analyze_all(prepared: list[Prepared], analyzer: Analyzer) -> list[list[dict[str, list[str]]]]:
+    """Every file's terms, over both cores: workers forked now start with the names learnt so far."""
+    global _forked
+    if len(prepared) < SMALL:
+        return [analyze(item, analyzer) for item in prepared]
+    _forked = analyzer
     with _workers() as pool:
-        return list(pool.map(work, items, chunksize=16))
+        return list(pool.map(_analyze_forked, prepared, chunksize=16))
+
+
+def _analyze_forked(prepared: Prepared) -> list[dict[str, list[str]]]:
+    assert _forked is not None  # set by analyze_all before the fork
+    return analyze(prepared, _forked)
 
 
 def _workers() -> ProcessPoolExecutor:
@@ -363,14 +360,14 @@ def _archive_files(archive: Path, follow_links: bool) -> tuple[list[Path], list[
     return files, refused
 
 
-def _learn_names(prepared: list[Prepared]) -> set[str]:
+def _names(prepared: list[Prepared]) -> set[str]:
+    """Names to segment whole: items of lists (see text.list_names), authors, photographers."""
     names: set[str] = set()
     for item in prepared:
         article = item.article
         for paragraph in (*article.paragraphs_zh, *article.captions_zh):
             names |= text.list_names(paragraph)
         names.update(n for n in (*article.authors_zh, article.photographer) if len(n) >= 2)
-    text.add_words(names)
     return names
 
 
@@ -386,11 +383,6 @@ def _term_pairs(analyzed: list[dict[str, list[str]]]) -> list[tuple[set[str], se
         for terms in analyzed
         if terms["zh"] and terms["en"]
     ]
-
-
-def _read_words(generation: Path) -> set[str]:
-    path = generation / "words.txt"
-    return set(path.read_text(encoding="utf-8").split()) if path.exists() else set()
 
 
 def _prepare_star(item: tuple[Path, Path, str]) -> Prepared | ArchiveError:

@@ -1,19 +1,18 @@
-"""Language detection and the two analyzers, the same at index and query time.
+"""Language detection and the analyzers, one object per index, the same at index and query time.
 
 Both analyzers fold Unicode width (NFKC) first, so full-width digits and
-punctuation (１９８９, ６０％) meet their half-width forms.
+punctuation (１９８９, ６０％) meet their half-width forms. The Chinese one segments
+with jieba's dictionary plus the names of its own archive: each index keeps its own
+words (saved beside it), so two indexes in one process never share them.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import cache
+from pathlib import Path
 
-import jieba
-import jieba.posseg
 import rjieba
 import Stemmer
 
@@ -58,8 +57,6 @@ _ZH_GROUPS = (
 EN_SAME = {word: group.split()[0] for group in _EN_GROUPS for word in group.split()[1:]}
 ZH_SAME = {word: group.split()[0] for group in _ZH_GROUPS for word in group.split()[1:]}
 
-logging.getLogger("jieba").setLevel(logging.WARNING)
-jieba.setLogLevel(logging.WARNING)
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -88,7 +85,7 @@ def analyze_en(text: str) -> list[str]:
     return [t if t[0].isdigit() else _stemmer.stemWord(t) for t in tokens]
 
 
-def analyze_zh(text: str, cut: Callable[[str], Iterable[str]] = jieba.cut_for_search) -> list[str]:
+def analyze_zh(text: str, cut: Callable[[str], Iterable[str]]) -> list[str]:
     """jieba search-mode words; a number keeps its 万/亿 as one more token."""
     tokens: list[str] = []
     previous = ""
@@ -102,53 +99,8 @@ def analyze_zh(text: str, cut: Callable[[str], Iterable[str]] = jieba.cut_for_se
     return tokens
 
 
-def analyze(text: str, lang: str) -> list[str]:
-    return analyze_zh(text) if lang == "zh" else analyze_en(text)
-
-
-_NAME_TAGS = ("ns", "nr", "nt", "nz")
-_NOT_NAMES = EN_STOPWORDS | set(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday i".split()
-)
-
-
-def entities(question: str, lang: str) -> list[str]:
-    """The names a question asks about, as analyzed terms: capitalised English words after the first,
-    Chinese words jieba tags as place, person or organisation names."""
-    if lang == "zh":
-        names = [w.word for w in jieba.posseg.cut(fold(question)) if w.flag in _NAME_TAGS and len(w.word) > 1]
-        return [t for name in names for t in analyze_zh(name)[-1:]]
-    words = re.findall(r"[A-Za-z][A-Za-z'’]*", question)[1:]
-    return [t for w in words if w[0].isupper() and w.lower() not in _NOT_NAMES for t in analyze_en(w)]
-
-
-def passage_terms(title: str, body: str, lang: str) -> list[str]:
-    """What a passage is indexed under: its words and its article's title (a passage may not name its subject).
-
-    Passages are cut by rjieba, jieba's algorithm and dictionary in Rust: the same words
-    (tests/test_bench.py holds it to that) in a fourteenth of the time. Questions keep jieba.
-    """
-    if not body:
-        return []
-    whole = f"{title}\n{body}"
-    return analyze_zh(whole, cut=rjieba.cut_for_search) if lang == "zh" else analyze_en(whole)
-
-
 def _is_content(word: str) -> bool:
     return any(ch.isalnum() for ch in word)
-
-
-def add_words(words: Iterable[str]) -> None:
-    """Teach jieba archive names (places, people) so they segment whole."""
-    for word in words:
-        _add_word(word)
-
-
-@cache
-def _add_word(word: str) -> None:
-    jieba.add_word(word, freq=2000)
-    rjieba.add_word(word, 2000, None)
 
 
 def list_names(text: str) -> set[str]:
@@ -165,3 +117,55 @@ def list_names(text: str) -> set[str]:
         names.update(i for i in items[1:-1] if 2 <= len(i) <= 4 and _ALL_HAN.fullmatch(i))
         names.update(i for i in (items[0], items[-1]) if 2 <= len(i) <= 3 and _ALL_HAN.fullmatch(i))
     return names
+
+
+_NAME_TAGS = ("ns", "nr", "nt", "nz")
+_NOT_NAMES = EN_STOPWORDS | set(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday i".split()
+)
+NAME_FREQ = 2000  # as frequent as a common word: an archive name stays whole against jieba's splits
+WORDS_FILE = "words.txt"
+
+
+class Analyzer:
+    """The analyzers of one index: English is the same for every archive; Chinese segments with
+    jieba's dictionary (in rjieba, its Rust port) plus the archive's names."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self._zh = rjieba.Jieba()
+        self.names: set[str] = set()
+        self.learn(names)
+
+    def learn(self, names: Iterable[str]) -> None:
+        """Archive names (places, people) to segment whole from now on."""
+        for name in set(names) - self.names:
+            self._zh.add_word(name, NAME_FREQ, None)
+            self.names.add(name)
+
+    @classmethod
+    def load(cls, folder: Path) -> Analyzer:
+        path = folder / WORDS_FILE
+        return cls(path.read_text(encoding="utf-8").split() if path.exists() else ())
+
+    def saved(self) -> str:
+        """What `load` reads back from WORDS_FILE."""
+        return "\n".join(sorted(self.names))
+
+    def analyze(self, text: str, lang: str) -> list[str]:
+        return analyze_zh(text, self._zh.cut_for_search) if lang == "zh" else analyze_en(text)
+
+    def terms(self, title: str, body: str, lang: str) -> list[str]:
+        """What a passage is indexed under: its words and its article's title (a passage may not name
+        its subject)."""
+        return self.analyze(f"{title}\n{body}", lang) if body else []
+
+    def entities(self, question: str, lang: str) -> list[str]:
+        """The names a question asks about, as analyzed terms: capitalised English words after the
+        first, Chinese words jieba tags as place, person or organisation names."""
+        if lang == "zh":
+            tagged = self._zh.tag(fold(question), True)
+            names = [word for word, tag in tagged if tag in _NAME_TAGS and len(word) > 1]
+            return [t for name in names for t in self.analyze(name, "zh")[-1:]]
+        words = re.findall(r"[A-Za-z][A-Za-z'’]*", question)[1:]
+        return [t for w in words if w[0].isupper() and w.lower() not in _NOT_NAMES for t in analyze_en(w)]

@@ -17,7 +17,7 @@ from index.evaluate import evaluate, load_questions
 from index.model import MISTRANSLATED
 from index.question import read as read_question
 from index.store import ingest
-from index.text import detect_lang
+from index.text import Analyzer, detect_lang
 
 SCORER = SHARED / "eval" / "score.py"
 ASK = [sys.executable, "-m", "bot.cli", "ask", "--json", "--index"]
@@ -96,15 +96,15 @@ def test_lang_override_answers_in_the_asked_language(engine: Engine) -> None:
 def test_question_reading() -> None:
     assert detect_lang("边境贸易") == "zh" and detect_lang("border trade") == "en"
     assert detect_lang("1987", default="zh") == "zh"
-    assert read_question("How much was invested in 1988?", "en").kind == "money"
-    assert read_question("How much grain was bought?", "en").kind == "amount"
-    assert read_question("What share of the total?", "en").kind == "share"
-    assert read_question("For how many years was it suspended?", "en").kind == "duration"
-    assert read_question("How many laborers went?", "en").unit_hint == "people"
-    assert read_question("How many firms funded from abroad?", "en").kind == "count"
-    assert read_question("By what percentage did arrivals rise?", "en").change
-    assert read_question("出口额比去年增长了多少？", "zh").change
-    zh = read_question("去年出口商品有多少种？", "zh")
+    assert read_question("How much was invested in 1988?", "en", Analyzer()).kind == "money"
+    assert read_question("How much grain was bought?", "en", Analyzer()).kind == "amount"
+    assert read_question("What share of the total?", "en", Analyzer()).kind == "share"
+    assert read_question("For how many years was it suspended?", "en", Analyzer()).kind == "duration"
+    assert read_question("How many laborers went?", "en", Analyzer()).unit_hint == "people"
+    assert read_question("How many firms funded from abroad?", "en", Analyzer()).kind == "count"
+    assert read_question("By what percentage did arrivals rise?", "en", Analyzer()).change
+    assert read_question("出口额比去年增长了多少？", "zh", Analyzer()).change
+    zh = read_question("去年出口商品有多少种？", "zh", Analyzer())
     assert (zh.kind, zh.measure, zh.relative_years) == ("count", "种", frozenset({-1}))
 
 
@@ -147,7 +147,7 @@ def _scored(questions: Path, archive: Path, index_dir: Path) -> tuple[dict, str]
     ingest(archive, index_dir)
     engine = Engine.open(index_dir)
     report = evaluate(load_questions(questions), archive, lambda q: present.told(engine.ask(q)),
-                      engine.every_passage())
+                      (engine.every_passage(), engine.analyzer))
     return report.summary(), "\n".join(f"{v.question.id}: {v.got}" for v in report.failures())
 
 

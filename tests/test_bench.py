@@ -8,13 +8,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import jieba
 import pytest
-import rjieba
-from conftest import SAMPLE
 
-from index import store, text
-from index.archive import iter_archive, parse_file
+from index import store
+from index.archive import parse_file
 from index.bench import Question, compare_with_rank_bm25, write_archive
 from index.model import Figure
 from index.store import ingest
@@ -66,19 +63,6 @@ def test_our_ranking_agrees_with_rank_bm25(bench_index: tuple[Path, list[Questio
     assert figures["top1_agreement"] >= 0.9
     assert figures["top10_overlap"] >= 0.7
     print(f"top-1 agreement {figures['top1_agreement']}, top-10 overlap {figures['top10_overlap']}")
-
-
-def test_rjieba_cuts_as_jieba_does_on_the_archive_and_the_bench(
-    bench_index: tuple[Path, list[Question]],
-) -> None:
-    """The condition for bulk tokenisation with rjieba: the very same search-mode words."""
-    archive = bench_index[0].parent / "archive"
-    articles = [parse_file(p, root) for root in (archive, SAMPLE) for p in iter_archive(root)]
-    names = {n for a in articles for p in a.paragraphs_zh for n in text.list_names(p)}
-    text.add_words(names)  # to jieba and rjieba both
-    paragraphs = [text.fold(p) for a in articles for p in (*a.titles_zh, *a.paragraphs_zh, *a.captions_zh)]
-    assert len(paragraphs) > 1000 and names
-    assert [rjieba.cut_for_search(p) for p in paragraphs] == [list(jieba.cut_for_search(p)) for p in paragraphs]
 
 
 def test_a_reader_failing_on_one_file_is_reported_and_the_rest_ingested(

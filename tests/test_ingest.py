@@ -145,3 +145,18 @@ def test_an_index_path_with_uri_characters_stays_inside_its_folder(tmp_path: Pat
     assert (current(index_dir) / "content.sqlite").exists()
     assert not (tmp_path / "q").exists()
     assert Engine.open(index_dir).ask("How many laborers were sent to the Soviet Union?").found
+
+
+def test_each_index_segments_with_its_own_archive_names(tmp_path: Path) -> None:
+    """A name listed in one archive (岔路沟 among ports) is one word in that index, and only there."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    text = (SAMPLE / REFERENCE).read_text(encoding="utf-8")
+    (archive / REFERENCE).write_text(text.replace("绥芬河、黑河、同江", "绥芬河、岔路沟、同江"), encoding="utf-8")
+    ingest(archive, tmp_path / "named")
+    ingest(SAMPLE, tmp_path / "plain")
+    named, plain = Engine.open(tmp_path / "named"), Engine.open(tmp_path / "plain")
+    assert "岔路沟" in named.analyzer.analyze("岔路沟口岸", "zh")
+    assert "岔路沟" not in plain.analyzer.analyze("岔路沟口岸", "zh")
+    assert "岔路沟" in Engine.open(tmp_path / "named").analyzer.analyze("岔路沟口岸", "zh")  # saved with the index
+    assert named.ask("岔路沟口岸").hit is not None

@@ -20,6 +20,7 @@ from index.features import FEATURES, NAMES
 from index.question import read
 from index.ranker import PACKAGED, Ranker, RankerMismatch
 from index.store import current, ingest, load_lexicon
+from index.text import Analyzer
 
 # Three articles of the training split, with the questions about them: enough to fit on, quick to index.
 SMALL = ("1989-12-28_p1_grain-record-coal-billion-tons.txt", "1958-12-22_p1_steel-output-doubled-10-7-million-tons.txt",
@@ -45,11 +46,11 @@ def small_fixture(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path,
 
 
 def test_a_question_is_read_into_its_frame() -> None:
-    frame = read("去年全国钢产量比前年增长多少？", "zh")
+    frame = read("去年全国钢产量比前年增长多少？", "zh", Analyzer())
     assert frame.change and frame.relative_years == {-1}
-    assert read("How many mu of tobacco did Changzhi plant in 1946?", "en").years == {1946}
-    assert read("steel output target for 1959", "en").target
-    assert read("几岁拿的冠军", "zh").measure == "岁"
+    assert read("How many mu of tobacco did Changzhi plant in 1946?", "en", Analyzer()).years == {1946}
+    assert read("steel output target for 1959", "en", Analyzer()).target
+    assert read("几岁拿的冠军", "zh", Analyzer()).measure == "岁"
 
 
 def test_the_lexicon_holds_dictionary_entries_and_learned_pairs(small: tuple[Path, Path, Path]) -> None:
