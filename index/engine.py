@@ -28,6 +28,8 @@ from index.text import Analyzer
 # (99.5% at 20 and 10), at half the candidates to weigh.
 CANDIDATES = 8
 CROSS_CANDIDATES = 5
+# Figure contexts read from their own search: each one brings its passage, if neither passage search did.
+CONTEXT_CANDIDATES = 8
 MAX_QUESTION = 1000  # characters read of a question; the rest is cut
 UNSPOKEN_UNITS = frozenset({"date", ""})  # a year or a bare number says nothing alone
 # Units that say how long or how many times, not how much: they mean little without their sentence.
@@ -92,12 +94,13 @@ class Engine:
             content = Content(generation / "content.sqlite", readonly=True)
             content.counts()
             search = TextIndex(generation / "tantivy", must_exist=True)
+            contexts = TextIndex(generation / store.FIGURES_DIR, must_exist=True)
         except (sqlite3.Error, OSError, ValueError) as error:
             raise store.IndexUnavailable(
                 f"the index at {self.index_dir} is damaged ({error}): run `archive-bot ingest ARCHIVE_DIR "
                 f"--index {self.index_dir} --rebuild`"
             ) from None
-        self.generation, self.content, self.search = generation, content, search
+        self.generation, self.content, self.search, self.contexts = generation, content, search, contexts
         self.lexicon = store.load_lexicon(generation)
         self.analyzer = Analyzer.load(generation)
 
@@ -189,10 +192,18 @@ class Engine:
             for rank, (doc, score) in enumerate(found):
                 scores.setdefault(doc, {"own": 0.0, "cross": 0.0})[side] = score
                 ranks.setdefault(doc, {"own": None, "cross": None})[side] = rank
+        contexts: dict[int, dict[int, tuple[float, int]]] = {}
+        if not frame.page:  # figure contexts carry no page: a question naming one keeps to the passages
+            found_contexts = self.contexts.search_figures(list(frame.tokens), frame.lang, CONTEXT_CANDIDATES)
+            for rank, (doc, figure, score) in enumerate(found_contexts):
+                contexts.setdefault(doc, {})[figure] = (score, rank)
+                scores.setdefault(doc, {"own": 0.0, "cross": 0.0})
+                ranks.setdefault(doc, {"own": None, "cross": None})
         passages = self.content.passages(list(scores))
         return [
             candidates.found_passage(
-                passages[doc], self._article(passages[doc].article_id), scores[doc], ranks[doc], self.analyzer
+                passages[doc], self._article(passages[doc].article_id), scores[doc], ranks[doc],
+                contexts.get(doc, {}), self.analyzer,
             )
             for doc in scores
             if doc in passages  # a document left by an interrupted update has no row
@@ -252,6 +263,7 @@ class Engine:
 
     def every_passage(self) -> list[tuple[str, Passage]]:
         """(archive file, passage) for the whole index: what a baseline over all passages ranks."""
+        self._follow()
         return [(a.source, p) for a in self.content.articles() for p in self.passages(a.id)]
 
     def archives(self) -> list[str]:

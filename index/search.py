@@ -56,6 +56,7 @@ def _read_only_view(folder: Path) -> Path:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("doc", stored=True, indexed=True, fast=True)
+    builder.add_unsigned_field("figure", fast=True)  # in a figure-context index: the figure's position
     builder.add_text_field("article", tokenizer_name="raw", index_option="basic")
     for lang in LANGS:
         builder.add_text_field(lang, tokenizer_name="whitespace", index_option="freq")
@@ -85,9 +86,13 @@ class TextIndex:
             self._writer = self.index.writer(heap_size=256_000_000, num_threads=2)
         return self._writer
 
-    def add(self, doc: int, article: str, day: int, page: int, tokens: dict[str, list[str]]) -> None:
+    def add(
+        self, doc: int, article: str, day: int, page: int, tokens: dict[str, list[str]], figure: int = 0
+    ) -> None:
+        """A passage's document; in a figure-context index, the context of the passage's `figure`-th figure."""
         document = tantivy.Document()
         document.add_unsigned("doc", doc)
+        document.add_unsigned("figure", figure)
         document.add_text("article", article)
         document.add_integer("day", day)
         document.add_integer("page", page)
@@ -110,21 +115,33 @@ class TextIndex:
         self, tokens: list[str], lang: str, limit: int = 10, filters: Filters | None = None
     ) -> list[tuple[int, float]]:
         """Top passages as (doc, BM25 score), best first."""
+        searcher, hits = self._top(tokens, lang, limit, filters)
+        docs = searcher.fast_field_values("doc", [address for _, address in hits])
+        return [(doc, score) for doc, (score, _) in zip(docs, hits, strict=True)]
+
+    def search_figures(self, tokens: list[str], lang: str, limit: int = 10) -> list[tuple[int, int, float]]:
+        """Top figure contexts as (doc of their passage, figure position, BM25 score), best first."""
+        searcher, hits = self._top(tokens, lang, limit, None)
+        addresses = [address for _, address in hits]
+        docs = searcher.fast_field_values("doc", addresses)
+        figures = searcher.fast_field_values("figure", addresses)
+        return [(doc, figure, score) for doc, figure, (score, _) in zip(docs, figures, hits, strict=True)]
+
+    def _top(
+        self, tokens: list[str], lang: str, limit: int, filters: Filters | None
+    ) -> tuple[tantivy.Searcher, list[tuple[float, tantivy.DocAddress]]]:
+        searcher = self.index.searcher()
         if not tokens:
-            return []
+            return searcher, []
         terms = [tantivy.Query.term_query(self.schema, lang, t) for t in tokens]
-        clauses = [(tantivy.Occur.Should, q) for q in terms]
-        query = tantivy.Query.boolean_query(clauses)
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in terms])
         if filters:
             query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, query), *((tantivy.Occur.Must, q) for q in self._filters(filters))]
             )
-        searcher = self.index.searcher()
         # count=False: counting every match costs more than ranking the top ones on common terms;
         # the doc numbers come from the fast field, without reading the document store.
-        hits = searcher.search(query, limit, count=False).hits
-        docs = searcher.fast_field_values("doc", [address for _, address in hits])
-        return [(doc, score) for doc, (score, _) in zip(docs, hits, strict=True)]
+        return searcher, searcher.search(query, limit, count=False).hits
 
     def _filters(self, filters: Filters) -> list[tantivy.Query]:
         queries = []

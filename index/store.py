@@ -35,11 +35,13 @@ from index import figures, lexicon, text
 from index.align import align
 from index.archive import ArchiveError, iter_archive, parse_file, shown_name
 from index.content import Content, day_number, doc_number
-from index.model import Article, Passage
+from index.model import Article, Figure, Passage
 from index.search import TextIndex
-from index.text import WORDS_FILE, Analyzer
+from index.text import WORDS_FILE, Analyzer, Sentence
 
-FORMAT_VERSION = 2  # bump when analyzers or layout change: older indexes must be re-ingested
+FORMAT_VERSION = 3  # bump when analyzers or layout change: older indexes must be re-ingested
+FIGURES_DIR = "figures"  # the tantivy index of figure contexts, beside the passages' "tantivy"
+LANGS = ("en", "zh")
 BATCH_FILES = 2000
 LEXICON_SAMPLE = 50_000  # passage pairs an ingest learns word pairs from: the common words are learnt by then
 SMALL = 50  # fewer items than this are handled in the main process: forking would cost more
@@ -184,6 +186,7 @@ def _update(
 ) -> IngestReport:
     content = Content(target / "content.sqlite")
     search = TextIndex(target / "tantivy", create=fresh)
+    contexts = TextIndex(target / FIGURES_DIR, create=fresh)
     known = content.hashes()
     files, refused = _archive_files(archive, follow_links)
     tally = {"added": 0, "updated": 0, "unchanged": 0}
@@ -219,7 +222,7 @@ def _update(
             for stored, (item, tokens) in enumerate(zip(prepared, analyze_all(prepared, analyzer), strict=True), 1):
                 tally["updated" if item.article.source in known else "added"] += 1
                 warnings.extend(f"{item.article.source}: {w}" for w in item.article.warnings)
-                _store(content, search, item, tokens)
+                _store(content, (search, contexts), item, tokens)
                 pairs.extend(_term_pairs(tokens)[: LEXICON_SAMPLE - len(pairs)])
                 if progress:  # per file stored, so a bar moves within a batch too
                     progress(done + stored, len(files))
@@ -236,9 +239,11 @@ def _update(
     for _, aid in removed:
         content.delete(aid)
         search.delete_article(aid)
+        contexts.delete_article(aid)
     # tantivy first: its documents name passages by content, so until SQLite commits
     # too, new documents find no rows and old rows stay as they were.
     search.commit()
+    contexts.commit()
     content.db.commit()
     _atomic_write(target / WORDS_FILE, analyzer.saved())
     # ASCII escapes: a file name that is not UTF-8 (reported as an error) still has a place in JSON.
@@ -252,25 +257,64 @@ def _update(
     )
 
 
-def _store(content: Content, search: TextIndex, prepared: Prepared, analyzed: list[dict[str, list[str]]]) -> None:
+def _store(
+    content: Content, searches: tuple[TextIndex, TextIndex], prepared: Prepared, analyzed: list[Terms]
+) -> None:
+    """An article's rows, its passages' documents and its figures' contexts' documents."""
     article = prepared.article
     day = day_number(article.date)
-    search.delete_article(article.id)
+    passages, contexts = searches
+    passages.delete_article(article.id)
+    contexts.delete_article(article.id)
     numbered = []
-    for passage, tokens in zip(prepared.passages, analyzed, strict=True):
+    for passage, terms in zip(prepared.passages, analyzed, strict=True):
         doc = doc_number(passage.id, prepared.content_hash)
-        search.add(doc, article.id, day, article.page or 0, tokens)
+        passages.add(doc, article.id, day, article.page or 0, terms.passage)
+        for position, context in terms.figures:
+            contexts.add(doc, article.id, day, article.page or 0, context, figure=position)
         numbered.append((doc, passage))
     content.put(article, prepared.content_hash, numbered)
 
 
-def analyze(prepared: Prepared, analyzer: Analyzer) -> list[dict[str, list[str]]]:
-    """The terms each passage of a parsed file is indexed under, per language."""
+@dataclass(frozen=True)
+class Terms:
+    """What a passage is indexed under, per language, and each of its figures' contexts."""
+
+    passage: dict[str, list[str]]
+    figures: tuple[tuple[int, dict[str, list[str]]], ...]  # (position in Passage.figures, terms per language)
+
+
+def analyze(prepared: Prepared, analyzer: Analyzer) -> list[Terms]:
+    """The terms each passage of a parsed file is indexed under: its title's and its sentences'."""
     article = prepared.article
-    return [
-        {"en": analyzer.terms(article.title_en, p.en, "en"), "zh": analyzer.terms(article.title_zh, p.zh, "zh")}
-        for p in prepared.passages
-    ]
+    titles = {"en": analyzer.analyze(article.title_en, "en"), "zh": analyzer.analyze(article.title_zh, "zh")}
+    return [_passage_terms(passage, titles, analyzer) for passage in prepared.passages]
+
+
+def _passage_terms(passage: Passage, titles: dict[str, list[str]], analyzer: Analyzer) -> Terms:
+    """Each sentence analyzed once: the passage's terms are all of them, a figure's context its own."""
+    sentences = {lang: analyzer.sentences(getattr(passage, lang), lang) for lang in LANGS}
+    terms = {
+        lang: [*titles[lang], *(t for s in sentences[lang] for t in s.terms)] if sentences[lang] else []
+        for lang in LANGS
+    }
+    figures = tuple(
+        (position, _context_terms(figure, passage, sentences))
+        for position, figure in enumerate(passage.figures)
+        if figure.lang == "zh" or not passage.zh  # the ones answers cite
+    )
+    return Terms(terms, figures)
+
+
+def _context_terms(figure: Figure, passage: Passage, sentences: dict[str, list[Sentence]]) -> dict[str, list[str]]:
+    """The terms of the figure's sentence and of the sentence that holds its translation."""
+    at = {figure.lang: figure.span[0]}
+    if figure.translation and (found := passage.en.find(figure.translation)) >= 0:
+        at["en"] = found
+    return {
+        lang: list(next((s.terms for s in sentences[lang] if s.holds(at[lang])), ())) if lang in at else []
+        for lang in LANGS
+    }
 
 
 def _pool(files: int) -> ProcessPoolExecutor | nullcontext[None]:
@@ -297,7 +341,7 @@ def _parsed(
         yield list(ahead)
 
 
-def analyze_all(prepared: list[Prepared], analyzer: Analyzer) -> list[list[dict[str, list[str]]]]:
+def analyze_all(prepared: list[Prepared], analyzer: Analyzer) -> list[list[Terms]]:
     """Every file's terms, over both cores: workers forked now start with the names learnt so far."""
     global _forked
     if len(prepared) < SMALL:
@@ -307,7 +351,7 @@ def analyze_all(prepared: list[Prepared], analyzer: Analyzer) -> list[list[dict[
         return list(pool.map(_analyze_forked, prepared, chunksize=16))
 
 
-def _analyze_forked(prepared: Prepared) -> list[dict[str, list[str]]]:
+def _analyze_forked(prepared: Prepared) -> list[Terms]:
     assert _forked is not None  # set by analyze_all before the fork
     return analyze(prepared, _forked)
 
@@ -376,12 +420,12 @@ def load_lexicon(generation: Path) -> lexicon.Lexicon:
     return lexicon.Lexicon.from_json(path.read_text(encoding="utf-8")) if path.exists() else lexicon.Lexicon.empty()
 
 
-def _term_pairs(analyzed: list[dict[str, list[str]]]) -> list[tuple[set[str], set[str]]]:
+def _term_pairs(analyzed: list[Terms]) -> list[tuple[set[str], set[str]]]:
     """Each passage's (Chinese words, English terms), numbers left out."""
     return [
-        ({t for t in terms["zh"] if not t[0].isdigit()}, {t for t in terms["en"] if not t[0].isdigit()})
-        for terms in analyzed
-        if terms["zh"] and terms["en"]
+        ({t for t in zh if not t[0].isdigit()}, {t for t in en if not t[0].isdigit()})
+        for zh, en in ((terms.passage["zh"], terms.passage["en"]) for terms in analyzed)
+        if zh and en
     ]
 
 

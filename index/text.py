@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import rjieba
@@ -124,8 +125,22 @@ _NOT_NAMES = EN_STOPWORDS | set(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday i".split()
 )
+# Sentence ends; a decimal point is not one (2.5 million), nor a full stop inside a number.
+_SENTENCE_END = {"zh": re.compile(r"[。！？；!?;]+"), "en": re.compile(r"[.!?;]+(?=\s|$)")}
 NAME_FREQ = 2000  # as frequent as a common word: an archive name stays whole against jieba's splits
 WORDS_FILE = "words.txt"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a text: where it stands, [start, end), and its analyzed terms."""
+
+    start: int
+    end: int
+    terms: tuple[str, ...]
+
+    def holds(self, at: int) -> bool:
+        return self.start <= at < self.end
 
 
 class Analyzer:
@@ -159,6 +174,13 @@ class Analyzer:
         """What a passage is indexed under: its words and its article's title (a passage may not name
         its subject)."""
         return self.analyze(f"{title}\n{body}", lang) if body else []
+
+    def sentences(self, body: str, lang: str) -> list[Sentence]:
+        """A text's sentences, each with its terms: the same terms as the whole text's, cut where a
+        sentence ends (a word never spans a sentence end)."""
+        starts = [0, *(m.end() for m in _SENTENCE_END[lang].finditer(body))]
+        bounds = [(a, b) for a, b in zip(starts, [*starts[1:], len(body)], strict=True) if body[a:b].strip()]
+        return [Sentence(a, b, tuple(self.analyze(body[a:b], lang))) for a, b in bounds]
 
     def entities(self, question: str, lang: str) -> list[str]:
         """The names a question asks about, as analyzed terms: capitalised English words after the

@@ -52,7 +52,7 @@ async def test_every_hostile_message_gets_one_polite_reply(bot: Emulator) -> Non
 
 async def test_two_chats_at_once_each_get_their_own_answer(bot: Emulator) -> None:
     english, chinese = await asyncio.gather(
-        ask(bot, USER, QUESTION), ask(bot, USER_ZH, "黑龙江对苏经济技术合作合同累计多少项？")
+        ask(bot, USER, QUESTION), ask(bot, USER_ZH, "对苏经济技术合作合同多少项？")
     )
     assert english["chat"]["id"] == USER["id"] and "34.227 million Swiss francs" in english["text"]
     assert chinese["chat"]["id"] == USER_ZH["id"] and "94项" in chinese["text"]

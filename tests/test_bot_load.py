@@ -33,7 +33,7 @@ QUESTIONS = {
         "How much were the new border trade contracts signed this year worth?",
         "What did the 1990 Asian Games cost?",
     ),
-    "zh": ("黑龙江对苏经济技术合作合同累计多少项？", "今年新签合同多少？"),
+    "zh": ("对苏经济技术合作合同多少项？", "今年新签合同多少？"),
 }
 INLINE = ("border trade", "Swiss francs", "合同", "1987")
 DRAIN = 25.0  # seconds allowed after the last injection for the last answers

@@ -71,7 +71,7 @@ async def test_serve_answers_over_long_polling_and_stops_cleanly(emulator: Emula
         assert "Tap an example" in (await ask(emulator, USER, "/start"))["text"]
         english = await ask(emulator, USER, "What was Heilongjiang's border trade volume in 1987?")
         assert "34.227 million Swiss francs" in english["text"]
-        assert "94项" in (await ask(emulator, USER_ZH, "黑龙江对苏经济技术合作合同累计多少项？"))["text"]
+        assert "94项" in (await ask(emulator, USER_ZH, "对苏经济技术合作合同多少项？"))["text"]
         await emulator.send(GROUP, USER, "What was the border trade in 1987?")
         await asyncio.sleep(0.5)
         assert emulator.sent_to(GROUP["id"]) == []

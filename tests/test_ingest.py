@@ -125,8 +125,7 @@ def test_an_open_engine_follows_updates_and_rebuilds(archive: Path, tmp_path: Pa
     engine = Engine.open(index_dir)
 
     def names_manzhouli() -> bool:
-        answer = engine.ask("满洲里、黑河、同江口岸")
-        return answer.hit is not None and "满洲里" in answer.hit.passage.zh
+        return any("满洲里" in passage.zh for _, passage in engine.every_passage())
 
     assert not names_manzhouli()
     copy = archive / "1990" / "may" / "copy.txt"
