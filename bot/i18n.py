@@ -49,7 +49,7 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     ),
     "example_1": (
         "What was Heilongjiang's border trade volume in 1987?",
-        "黑龙江对苏经济技术合作合同累计多少项？",
+        "对苏经济技术合作合同多少项？",
     ),
     "example_2": (
         "How much were the new border trade contracts signed this year worth?",
