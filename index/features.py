@@ -53,9 +53,9 @@ _FAMILIES = {
     "people": ("people",),
     "count": ("items", "count"),
     "bare": ("",),
-    "weight": ("tons", "kg", "jin", "dan"),
-    "size": ("km", "m", "m2", "m3", "km2", "ha", "mu", "kWh"),
-    "duration": ("year", "month", "day"),
+    "weight": ("tons", "kg", "jin", "dan", "g"),
+    "size": ("km", "m", "m2", "m3", "km2", "ha", "mu", "kWh", "kW", "barrels"),
+    "duration": ("year", "month", "day", "hour", "minute", "second", "age"),
     "date": ("date",),
     "times": ("times",),
 }

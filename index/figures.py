@@ -27,11 +27,13 @@ _ZH_UNITS = {
     "欧元": "EUR", "新台币": "TWD", "台币": "TWD", "人民币": "CNY", "元": "CNY", "块": "CNY",
     "奈拉": "NGN", "加元": "CAD", "澳元": "AUD", "韩元": "KRW", "卢比": "INR", "里拉": "ITL",
     "%": "%", "个百分点": "%", "吨": "tons", "公斤": "kg", "千克": "kg", "公里": "km", "千米": "km",
-    "千瓦时": "kWh", "度": "kWh", "个月": "month", "年": "year", "倍": "times", "成": "%", "折": "%",
+    "千瓦时": "kWh", "千瓦小时": "kWh", "度": "kWh", "千瓦": "kW", "克": "g", "桶": "barrels", "岁": "age",
+    "小时": "hour", "分钟": "minute", "秒": "second", "块钱": "CNY", "环": "points", "个月": "month",
+    "年": "year", "倍": "times", "成": "%", "折": "%",
     "个比特币": "BTC", "米": "m", "平方米": "m2", "立方米": "m3", "平方公里": "km2", "公顷": "ha", "亩": "mu",
     "天": "day", "斤": "jin", "市斤": "jin", "担": "dan", "市担": "dan",
     "人次": "people", "人": "people", "名": "people", "位": "people",
-    **dict.fromkeys("个项种家座所台辆件套处条部架艘只头对双户篇株", "items"),
+    **dict.fromkeys("个项种家座所台辆件套处条部架艘只头对双户篇株枚届批支队场局次", "items"),
 }
 _EN_UNITS = {
     "percent": "%", "per cent": "%", "%": "%", "percents": "%", "percentage": "%",
@@ -49,6 +51,8 @@ _EN_UNITS = {
     "square kilometers": "km2", "square kilometres": "km2", "hectares": "ha", "mu": "mu", "days": "day",
     "jin": "jin", "catties": "jin", "dan": "dan", "piculs": "dan",
     "years": "year", "year": "year", "months": "month", "month": "month", "times": "times",
+    "years old": "age", "year-old": "age", "years of age": "age", "hours": "hour", "hour": "hour",
+    "kilowatts": "kW", "kw": "kW", "grams": "g", "barrels": "barrels", "points": "points",
     **dict.fromkeys(
         ("people persons workers laborers labourers residents visitors tourists students delegates spectators "
          "viewers participants athletes members soldiers farmers peasants teachers doctors graduates").split(),
@@ -92,6 +96,18 @@ _ZH_DATE = re.compile(
     r"(?:末|底|初|中旬|上旬|下旬)?"
 )
 _ZH_TIMES = re.compile(r"翻(?P<n>[一两二三四])番")
+# A time on the clock of a race: 8分19秒19 (hundredths after 秒), 三分二十七秒, 0秒58, 2小时10分.
+_ZH_CLOCK = re.compile(
+    rf"(?:(?P<h>{_ZH_NUM})小时)?(?:(?P<m>{_ZH_NUM})分(?!钟|之))?(?:(?P<s>{_ZH_NUM})秒(?P<f>\d{{1,3}})?)"
+    rf"|(?P<h2>{_ZH_NUM})小时(?P<m2>{_ZH_NUM})分(?!钟|之)"
+)
+_EN_CLOCK = re.compile(
+    r"\b(?:(?P<h>\d+)[ \t]+hours?,?[ \t]+)?(?:(?P<m>\d+)[ \t]+minutes?,?[ \t]+(?:and[ \t]+)?)?"
+    r"(?P<s>\d+(?:\.\d+)?)[ \t]+seconds?\b"
+    r"|\b(?P<h2>\d+)[ \t]+hours?,?[ \t]+(?:and[ \t]+)?(?P<m2>\d+)[ \t]+minutes?\b",
+    re.IGNORECASE,
+)
+SECONDS = {"h": 3600, "m": 60, "s": 1, "h2": 3600, "m2": 60}  # what one of each part of a clock time is worth
 _TIMES = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}  # 翻两番: doubled twice, x4
 _ZH_RELATIVE = re.compile(r"今年|本年|去年|前年|明年|(?P<y>\d{4})年")
 
@@ -214,6 +230,10 @@ def _zh(text: str, marks: _Marks, when: date | None) -> list[_Raw]:
     for m in _ZH_TIMES.finditer(text):
         out.append((m.start(), m.end(), 2.0 ** _TIMES[m.group("n")], "times", "exact", None))
         taken.append(m.span())
+    for m in _ZH_CLOCK.finditer(text):
+        if (m.group("m") or m.group("f") or m.group("h2")) and not _covered(_union(taken), m.start()):
+            out.append((m.start(), m.end(), _seconds(m, numbers.zh_value), "second", "exact", None))
+            taken.append(m.span())
     taken = _union(taken)
     for start, end, value, kind in numbers.scan_zh(text):
         if _covered(taken, start) or text[start - 1 : start] == "第":
@@ -222,6 +242,13 @@ def _zh(text: str, marks: _Marks, when: date | None) -> list[_Raw]:
         if raw:
             out.append(raw)
     return out
+
+
+def _seconds(m: re.Match[str], value: Callable[[str], float | None]) -> float:
+    """A clock time in seconds; digits after 秒 are its fraction (8分19秒19 is 499.19 s)."""
+    total = sum((value(m.group(part)) or 0.0) * worth for part, worth in SECONDS.items() if m.group(part))
+    fraction = m.groupdict().get("f")
+    return round(total + (int(fraction) / 10 ** len(fraction) if fraction else 0.0), 3)
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -279,6 +306,8 @@ def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw
         value *= 10  # 两成 = 20%, 八折 = 80%, but 75折 = 75%
     if unit_word == "年" and (text[stop : stop + 1] == "代" or (float(value).is_integer() and 1000 <= value <= 2100)):
         return None  # 80年代 is a decade; 4-digit years are read by the date pattern
+    if unit_word == "块" and _HAN.match(text, stop) and text[stop] != "钱":
+        unit = "items"  # 三块金牌 counts pieces; 三块, 三块钱 is money
     if unit in _CURRENCIES:
         value, stop = _small_change(text, stop, value)
     symbol = _ZH_SYMBOL.search(text, max(0, start - 2), start)
@@ -320,6 +349,9 @@ def _en(text: str, when: date | None) -> list[_Raw]:
         if raw:
             out.append(raw)
             taken.append(m.span())
+    for m in _EN_CLOCK.finditer(text):
+        out.append((m.start(), m.end(), _seconds(m, float), "second", "exact", None))
+        taken.append(m.span())
     for m in _EN_TIMES.finditer(text):
         out.append((m.start(), m.end(), float(2 + ("doubl", "tripl", "quadrupl").index(m.group("w").lower())),
                     "times", "exact", None))
@@ -473,14 +505,16 @@ _EN_NAMES = {
     "people": "people", "items": "items", "tons": "tons", "kg": "kg", "km": "km", "kWh": "kWh",
     "year": "years", "month": "months", "times": "times", "day": "days", "m": "meters",
     "m2": "square meters", "m3": "cubic meters", "km2": "square kilometers", "ha": "hectares", "mu": "mu",
-    "jin": "jin", "dan": "dan",
+    "jin": "jin", "dan": "dan", "second": "seconds", "age": "years old", "hour": "hours", "minute": "minutes",
+    "kW": "kilowatts", "g": "grams", "barrels": "barrels", "points": "points",
 }
 _ZH_NAMES = {
     "CNY": "元", "USD": "美元", "CHF": "瑞士法郎", "RUB": "卢布", "JPY": "日元", "HKD": "港元",
     "GBP": "英镑", "DEM": "马克", "FRF": "法郎", "EUR": "欧元", "TWD": "新台币", "AUD": "澳元",
     "CAD": "加元", "%": "%", "people": "人", "items": "项", "tons": "吨", "kg": "公斤", "km": "公里",
     "kWh": "千瓦时", "year": "年", "month": "个月", "times": "倍", "day": "天", "m": "米", "m2": "平方米",
-    "m3": "立方米", "km2": "平方公里", "ha": "公顷", "mu": "亩", "jin": "斤", "dan": "担",
+    "m3": "立方米", "km2": "平方公里", "ha": "公顷", "mu": "亩", "jin": "斤", "dan": "担", "second": "秒",
+    "age": "岁", "hour": "小时", "minute": "分钟", "kW": "千瓦", "g": "克", "barrels": "桶", "points": "环",
 }
 # Measure words whose English noun is clear whatever they count; the rest (个, 项, 座, ...) read "items".
 _EN_MEASURES = {
@@ -500,6 +534,17 @@ def _en_amount(value: float) -> str:
         if abs(value) >= size:
             return f"{_trim(value / size, 4)} {word}"
     return _trim(value, 4)
+
+
+MINUTE = 60  # seconds: a clock time of a minute or more reads in minutes and seconds
+
+
+def _en_clock(seconds: float) -> str:
+    """499.19 -> "8 minutes 19.19 seconds"; hours too where there are any."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, rest = divmod(rest, MINUTE)
+    parts = [(hours, "hours"), (minutes, "minutes"), (round(rest, 3), "seconds")]
+    return " ".join(f"{_trim(n, 3)} {name[:-1] if n == 1 else name}" for n, name in parts if n)
 
 
 def _en_date_text(value: float) -> str:
@@ -526,6 +571,8 @@ def english(figure: Figure) -> str:
     count named by its measure word ("50 kinds"), "items" when the word says nothing alone (个, 项)."""
     if figure.unit == "date":
         return _en_date_text(figure.value)
+    if figure.unit == "second" and figure.value >= MINUTE:
+        return _en_clock(figure.value)
     amount = _en_amount(figure.value)
     if figure.unit == "%":
         body = f"{amount}%"

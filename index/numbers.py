@@ -145,6 +145,9 @@ def _lone_word(text: str, m: re.Match[str]) -> bool:
     return tok in _FINANCIAL_LONE or tok in _BIG or bool(_LONE_WORDS.match(text, m.start()))
 
 
+UNITS_AFTER_QIAN = frozenset("瓦克米")  # 千瓦, 千克, 千米: a 千 before these begins the unit
+
+
 def scan_zh(text: str) -> Iterator[tuple[int, int, float, str]]:
     """Every number in normalised Chinese text: (start, end, value, kind).
 
@@ -154,10 +157,13 @@ def scan_zh(text: str) -> Iterator[tuple[int, int, float, str]]:
         if m.group("plain") is not None:
             if _lone_word(text, m):
                 continue
-            value = zh_value(m.group("plain"))
+            start = m.start() + len(m.group()) - len(m.group().lstrip())
+            end = m.start() + len(m.group().rstrip())
+            if text[end - 1] == "千" and text[end : end + 1] in UNITS_AFTER_QIAN and end - start > 1:
+                end -= 1  # 2566亿千瓦小时: the 千 is the unit's
+            value = zh_value(text[start:end])
             if value is not None:
-                start = m.start() + len(m.group()) - len(m.group().lstrip())
-                yield start, m.start() + len(m.group().rstrip()), value, ""
+                yield start, end, value, ""
             continue
         if m.group("slash") is not None:
             value = int(m.group("swhole") or 0) + int(m.group("sden")) / (int(m.group("snum")) or 1)

@@ -309,3 +309,31 @@ def test_english_counts_are_named_from_the_measure_word_or_the_translation(en: s
 def test_a_count_of_spectators_read_as_a_tenth_is_flagged() -> None:
     checked = for_passage("welcomed by 1,500 spectators of the capital.", "受到首都一万五千名观众的热烈欢迎。")
     assert [(f.value, f.verified, f.translation) for f in checked] == [(15_000, False, "1,500 spectators")]
+
+
+@given(st.integers(0, 59), st.integers(0, 59), st.integers(0, 99))
+def test_race_times_read_in_seconds_and_agree_across_languages(minutes: int, seconds: int, hundredths: int) -> None:
+    """8分19秒19 is a time of 499.19 s, the same as "8 minutes 19.19 seconds": a verified figure."""
+    zh = f"刘禹以{minutes}分{seconds:02d}秒{hundredths:02d}夺冠。"
+    en = f"Liu Yu won in {minutes} minutes {seconds}.{hundredths:02d} seconds."
+    want = minutes * 60 + seconds + hundredths / 100
+    [time_zh] = [f for f in for_passage(en, zh) if f.lang == "zh"]
+    assert (time_zh.unit, time_zh.verified) == ("second", True) and time_zh.value == pytest.approx(want)
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("年发电量2566亿千瓦小时", 256_600_000_000, "kWh"),  # the 千 of 千瓦 is the unit's, not the number's
+    ("年仅14岁的齐晖", 14, "age"),
+    ("中国队获得三块金牌", 3, "items"),  # 块 counts pieces; money is 三块钱
+    ("花了五块钱", 5, "CNY"),
+    ("装机容量120万千瓦", 1_200_000, "kW"),
+    ("以2小时10分跑完全程", 7800, "second"),
+])  # fmt: skip
+def test_units_of_sport_and_energy(text: str, value: float, unit: str) -> None:
+    [figure] = extract(text, "zh")
+    assert (figure.value, figure.unit) == (value, unit)
+
+
+def test_times_and_ages_read_in_english() -> None:
+    assert english(extract("浙江队（4分13秒24）", "zh")[0]) == "4 minutes 13.24 seconds"
+    assert english(extract("年仅14岁的齐晖", "zh")[0]) == "14 years old"
