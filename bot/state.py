@@ -81,6 +81,19 @@ def write_atomically(path: Path, text: str) -> None:
         os.close(folder)
 
 
+def set_aside(path: Path, why: str) -> Path | None:
+    """Renames a state file that is not to be read to `NAME.unreadable-<time>`, saying so
+    and `why` in one log line; returns the new path (None when it could not be renamed)."""
+    aside = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
+    try:
+        os.replace(path, aside)
+        where = f"set aside as {aside.name}"
+    except OSError as error:
+        aside, where = None, f"could not be set aside ({error.strerror})"
+    log.warning("state file %s is %s; %s; starting with an empty state", path, why, where)
+    return aside
+
+
 class BotState:
     """Answer languages by user, and button questions by chat; see the module docstring."""
 
@@ -103,13 +116,7 @@ class BotState:
         except FileNotFoundError:
             return
         except (OSError, UnicodeError, ValueError) as error:  # json and StateError are ValueErrors
-            aside = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
-            try:
-                os.replace(path, aside)
-                where = f"set aside as {aside.name}"
-            except OSError as rename_error:
-                where = f"could not be set aside ({rename_error.strerror})"
-            log.warning("state file %s is unreadable (%s); %s; starting with an empty state", path, error, where)
+            set_aside(path, f"unreadable ({error})")
 
     # -- settings ------------------------------------------------------------
 
