@@ -34,14 +34,12 @@ from bot.flood import FloodGate
 from bot.handlers import ArchiveBot
 from bot.i18n import t
 from bot.inbox import Inbox, MarkingRateLimiter, Poller, Webhook
-from bot.state import FILE_MODE as PRIVATE
-from bot.state import STATE_NAME, BotState, set_aside
+from bot.state import STATE_NAME, BotState, retire_pickle
 from bot.worker import EngineWorker
 from index.store import IndexUnavailable
 
 log = logging.getLogger(__name__)
 
-OLD_STATE_NAME = "bot-state.pickle"  # where versions before issue 12 kept state: beside the index folder
 INBOX_SUFFIX = ".updates.sqlite"  # the update queue lives beside the state file
 INDEX_KEY = 12  # hex digits of the index path's hash naming its state folder: unique enough on one machine
 COMMANDS = ("start", "help", "ask", "lang", "about")
@@ -180,16 +178,6 @@ async def _until_signalled(run: Callable[[asyncio.Event], Coroutine[Any, Any, No
     await run(stop)
 
 
-def retire_old_state(index_dir: Path) -> None:
-    """A state file of the old pickle format is never loaded (unpickling runs code); it is
-    reported and set aside, readable by its owner only (it holds user ids and questions)."""
-    old = index_dir.parent / OLD_STATE_NAME
-    if old.is_file() and not old.is_symlink():  # a link is not ours to rename or to make private
-        aside = set_aside(old, "a pickle of an older version, never loaded (languages chosen there are asked again)")
-        if aside is not None:
-            aside.chmod(PRIVATE)
-
-
 def _fail(message: str) -> int:
     print(f"archive-bot serve: {message}", file=sys.stderr)
     return 1
@@ -218,7 +206,7 @@ def serve(
         return _fail(str(error))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     redaction = install_redaction(token)
-    retire_old_state(index_dir)
+    retire_pickle(index_dir.parent)
     state_path = state_path or default_state(index_dir)
     inbox: Inbox | None = None
     try:

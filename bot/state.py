@@ -29,6 +29,7 @@ QUESTIONS_KEPT = 5000  # buttons older than this many questions say "no longer v
 SAVE_INTERVAL = 30.0  # seconds: questions are cheap to lose (a button expires), a write per question is not
 LANGS = ("en", "zh")
 STATE_NAME = "bot-state.json"
+OLD_STATE_NAME = "bot-state.pickle"  # versions before issue 12 kept state here, beside the index folder
 
 
 class StateError(ValueError):
@@ -92,6 +93,16 @@ def set_aside(path: Path, why: str) -> Path | None:
         aside, where = None, f"could not be set aside ({error.strerror})"
     log.warning("state file %s is %s; %s; starting with an empty state", path, why, where)
     return aside
+
+
+def retire_pickle(folder: Path) -> None:
+    """A state file of the old pickle format in `folder` is never loaded (unpickling runs
+    code): it is reported, set aside and made private (it holds user ids and questions)."""
+    old = folder / OLD_STATE_NAME
+    if old.is_file() and not old.is_symlink():  # a link is not ours to rename or to make private
+        aside = set_aside(old, "a pickle of an older version, never loaded (languages chosen there are asked again)")
+        if aside is not None:
+            aside.chmod(FILE_MODE)
 
 
 class BotState:

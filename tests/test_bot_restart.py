@@ -18,10 +18,11 @@ import os
 import signal
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiohttp
+import pytest
 from bot_fixtures import USER, ask, emulator_fixture, index_dir_fixture  # noqa: F401 (fixtures)
 from emulator import Emulator
 from test_bot_serve import ARCHIVE_BOT, free_port, post_when_listening
@@ -40,7 +41,20 @@ KILL_BOUND_S = 60.0  # every question in hand has its reply sent long before thi
 POLL_S = 0.01
 
 
-async def _start(emu: Emulator, index_dir: Path, state: Path, *options: str) -> asyncio.subprocess.Process:
+@pytest.fixture(name="started")
+async def started_fixture() -> AsyncIterator[list[asyncio.subprocess.Process]]:
+    """The `serve` processes a test started: any still alive when it ends (it failed) is killed."""
+    processes: list[asyncio.subprocess.Process] = []
+    yield processes
+    for process in processes:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def _start(
+    emu: Emulator, index_dir: Path, state: Path, started: list[asyncio.subprocess.Process], *options: str
+) -> asyncio.subprocess.Process:
     """`serve` as a process; returns once it receives updates (it deleted or set its webhook)."""
     ready = "setWebhook" if "--webhook-url" in options else "deleteWebhook"
     before = sum(c.method == ready for c in emu.calls)
@@ -49,6 +63,7 @@ async def _start(emu: Emulator, index_dir: Path, state: Path, *options: str) -> 
         env={**os.environ, "TELEGRAM_BOT_TOKEN": emu.token},
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+    started.append(process)
     deadline = time.monotonic() + START_TIMEOUT
     while sum(c.method == ready for c in emu.calls) <= before:
         assert time.monotonic() < deadline and process.returncode is None, "serve did not start"
@@ -140,13 +155,13 @@ async def _stop(emu: Emulator, process: asyncio.subprocess.Process) -> str:
 
 
 async def test_a_killed_bot_answers_every_stored_question_exactly_once_after_restarts(
-    emulator: Emulator, index_dir: Path, tmp_path: Path
+    emulator: Emulator, index_dir: Path, tmp_path: Path, started: list[asyncio.subprocess.Process]
 ) -> None:
     """Twice, 25 and 10 questions in flight: some replies executed by Telegram whose answer
     the bot never got, the rest not answered yet; SIGKILL, restart."""
     state = tmp_path / "state.json"
     askers = [Emulator.user(70_000 + i) for i in range(sum(ROUNDS))]
-    process = await _start(emulator, index_dir, state)
+    process = await _start(emulator, index_dir, state, started)
     assert (await ask(emulator, USER, "/lang zh"))["text"] == "我会用中文回答。"
     first, *killed_rounds = ROUNDS
     for asker in askers[:first]:
@@ -159,7 +174,7 @@ async def test_a_killed_bot_answers_every_stored_question_exactly_once_after_res
         await _wait_for_held(emulator)
         await kill_outside_the_window(emulator, process, state)
         done += count
-        process = await _start(emulator, index_dir, state)
+        process = await _start(emulator, index_dir, state, started)
 
     counts = await _counts(emulator, askers)
     assert counts == [1] * len(askers), counts
@@ -168,21 +183,21 @@ async def test_a_killed_bot_answers_every_stored_question_exactly_once_after_res
 
 
 async def test_a_reply_telegram_never_received_before_a_kill_is_the_one_loss_and_is_logged(
-    emulator: Emulator, index_dir: Path, tmp_path: Path
+    emulator: Emulator, index_dir: Path, tmp_path: Path, started: list[asyncio.subprocess.Process]
 ) -> None:
     """The window: replies that left the bot but were never executed (held by the emulator)
     when it was killed. Their questions are not answered again, each named in a warning;
     every other question is answered once."""
     state = tmp_path / "state.json"
     askers = [Emulator.user(80_000 + i) for i in range(ROUNDS[-1])]
-    process = await _start(emulator, index_dir, state)
+    process = await _start(emulator, index_dir, state, started)
     emulator.stall_sends()
     for asker in askers:
         await emulator.private(asker, QUESTION)
     await _wait_for_held(emulator)
     marked, held = await kill_outside_the_window(emulator, process, state)
     assert set(marked.values()) == held  # exactly the replies in hand were marked
-    process = await _start(emulator, index_dir, state)
+    process = await _start(emulator, index_dir, state, started)
     counts = await _counts(emulator, askers, silent=frozenset(held))
     assert counts == [0 if a["id"] in held else 1 for a in askers], counts
     err = await _stop(emulator, process)
@@ -191,7 +206,7 @@ async def test_a_reply_telegram_never_received_before_a_kill_is_the_one_loss_and
 
 
 async def test_a_webhook_update_is_stored_before_its_200_and_answered_once_after_a_kill(
-    emulator: Emulator, index_dir: Path, tmp_path: Path
+    emulator: Emulator, index_dir: Path, tmp_path: Path, started: list[asyncio.subprocess.Process]
 ) -> None:
     """Updates posted to the webhook get their 200 only once stored: the bot killed right
     after the last 200 answers each of them exactly once after the restart, and an update
@@ -201,14 +216,14 @@ async def test_a_webhook_update_is_stored_before_its_200_and_answered_once_after
     url = f"http://127.0.0.1:{port}/hook"
     options = ("--webhook-url", url, "--port", str(port))
     askers = [Emulator.user(90_000 + i) for i in range(WEBHOOK_QUESTIONS)]
-    process = await _start(emulator, index_dir, state, *options)
+    process = await _start(emulator, index_dir, state, started, *options)
     secret = emulator.webhook["secret_token"]
     updates = [{"update_id": 5_000 + i, "message": await emulator.private(a, QUESTION)} for i, a in enumerate(askers)]
     async with aiohttp.ClientSession(headers={SECRET_HEADER: secret}) as session:
         statuses = await asyncio.gather(*(post_when_listening(session, url, u) for u in updates))
     assert statuses == [200] * len(updates)
     await kill_outside_the_window(emulator, process, state)
-    process = await _start(emulator, index_dir, state, *options)
+    process = await _start(emulator, index_dir, state, started, *options)
     counts = await _counts(emulator, askers)
     assert counts == [1] * len(askers), counts
     async with aiohttp.ClientSession(headers={SECRET_HEADER: emulator.webhook["secret_token"]}) as session:

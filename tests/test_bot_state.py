@@ -14,8 +14,7 @@ from bot_fixtures import ARCHIVE, USER, ask, emulator_fixture, index_dir_fixture
 from emulator import Emulator
 from test_bot_serve import serving
 
-from bot.app import OLD_STATE_NAME
-from bot.state import FORMAT, BotState
+from bot.state import FORMAT, OLD_STATE_NAME, BotState
 from index.store import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
