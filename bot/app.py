@@ -4,8 +4,9 @@ The token is a secret: it appears in every Bot API URL, which PTB's HTTP client
 (httpx) logs, and in some of PTB's own messages. `TokenFilter` removes it from
 every log record that reaches a handler, and httpx is kept at WARNING.
 
-State is data (bot/state.py, a JSON file), never a pickle; long polling goes
-through bot/inbox.py, which stores each update before Telegram is told it arrived.
+State is data (bot/state.py, a JSON file), never a pickle; updates, by long polling
+or webhook, go through bot/inbox.py, which stores each one before Telegram is told it
+arrived and marks it before a reply to it leaves.
 """
 
 from __future__ import annotations
@@ -19,19 +20,21 @@ import secrets
 import signal
 import sqlite3
 import sys
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 
 from bot.flood import FloodGate
 from bot.handlers import ArchiveBot
 from bot.i18n import t
-from bot.inbox import Inbox, Poller
-from bot.state import STATE_NAME, BotState
+from bot.inbox import Inbox, MarkingRateLimiter, Poller, Webhook
+from bot.state import STATE_NAME, BotState, retire_pickle
 from bot.worker import EngineWorker
 from index.store import IndexUnavailable
 
@@ -125,7 +128,7 @@ def build_application(
     builder = (
         Application.builder()
         .token(token)
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(MarkingRateLimiter(max_retries=2))
         .concurrent_updates(True)
         .post_init(_register_commands)
         .post_stop(save_state)
@@ -137,26 +140,42 @@ def build_application(
     return app
 
 
-async def poll(app: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox, stop: asyncio.Event) -> None:
-    """Runs the Application on the Inbox's long polling until `stop` is set."""
+@asynccontextmanager
+async def _started(app: Application[Any, Any, Any, Any, Any, Any]) -> AsyncIterator[None]:
+    """The Application initialised and started (its post_init run) for the block, then stopped."""
     async with app:
         if app.post_init:
             await app.post_init(app)
         await app.start()
         try:
-            await Poller(app, inbox).run(stop)
+            yield
         finally:
             await app.stop()
             if app.post_stop:
                 await app.post_stop(app)
 
 
-async def _poll_until_signalled(app: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox) -> None:
+async def poll(app: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox, stop: asyncio.Event) -> None:
+    """Runs the Application on the Inbox's long polling until `stop` is set."""
+    async with _started(app):
+        await Poller(app, inbox).run(stop)
+
+
+async def hook(
+    app: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox, stop: asyncio.Event, listen: str, port: int, url: str
+) -> None:
+    """Runs the Application on the Inbox's webhook at `url` (served on `listen`:`port`, checked
+    with a secret token made for this run) until `stop` is set."""
+    async with _started(app):
+        await Webhook(app, inbox).run(stop, listen, port, url, urlsplit(url).path, secrets.token_urlsafe(32))
+
+
+async def _until_signalled(run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await poll(app, inbox, stop)
+    await run(stop)
 
 
 def _fail(message: str) -> int:
@@ -187,22 +206,16 @@ def serve(
         return _fail(str(error))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     redaction = install_redaction(token)
+    retire_pickle(index_dir.parent)
     state_path = state_path or default_state(index_dir)
     inbox: Inbox | None = None
     try:
         app = build_application(token, engine, base_url, BotState(state_path))
+        inbox = queue = Inbox(inbox_path(state_path))
         if webhook_url:
-            app.run_webhook(
-                listen=listen,
-                port=port,
-                url_path=urlsplit(webhook_url).path.lstrip("/"),
-                webhook_url=webhook_url,
-                secret_token=secrets.token_urlsafe(32),
-                close_loop=False,
-            )
+            asyncio.run(_until_signalled(lambda stop: hook(app, queue, stop, listen, port, webhook_url)))
         else:
-            inbox = Inbox(inbox_path(state_path))
-            asyncio.run(_poll_until_signalled(app, inbox))
+            asyncio.run(_until_signalled(lambda stop: poll(app, queue, stop)))
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; copy the bot's token from @BotFather again.")
     except (TelegramError, OSError, sqlite3.Error) as error:

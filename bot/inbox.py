@@ -1,32 +1,46 @@
-"""No question lost to a restart: received updates are stored before Telegram is told so.
+"""No question lost to a restart, none answered twice: updates are stored before Telegram
+is told they arrived, and marked before the first reply to them leaves.
 
-Telegram forgets an update once a getUpdates call asks for a later offset. The
-poller stores each batch in a small SQLite queue (committed) before it asks for
-the next offset, hands each new update to the Application, and marks it done when
-its handlers have finished. After a crash (kill -9 included) the next start
-answers the stored updates not marked done, then polls on from the stored offset.
-An update Telegram delivers again (fetched, stored, not yet acknowledged when the
-bot died) is recognised by its id and not answered twice.
+Long polling (`Poller`): Telegram forgets an update once a getUpdates call asks for a
+later offset, so each batch is stored in a small SQLite queue (committed) before the
+next offset is asked for. Webhook (`Webhook`): Telegram resends an update until it gets
+an HTTP 200, so the 200 is sent only after the update is committed. Either way each new
+update is handed to the Application as its own task and marked done when its handlers
+have finished; an update Telegram delivers again is recognised by its id.
 
-The queue is written with WAL and synchronous=NORMAL: a commit survives the death
-of the process (it is in the OS's hands), which is the failure this guards against.
+At most once: just before the first Bot API request made while handling an update
+leaves the bot (after any wait in the rate limiter), the update is marked `sending`
+(committed). After a crash (kill -9 included) the next start answers the stored updates
+not done and not `sending`; those `sending` may have been answered, so they are given up
+with one log line each. An update is lost only when the bot dies between that mark and
+Telegram's execution of the request (see docs/RELIABILITY.md).
+
+The queue is written with WAL and synchronous=NORMAL: a commit survives the death of the
+process (it is in the OS's hands), which is the failure this guards against.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import hmac
 import json
 import logging
 import os
 import sqlite3
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+import tornado.httpserver
+import tornado.web
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application
+from telegram.ext import AIORateLimiter, Application
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +50,21 @@ POLL_TIMEOUT = 10  # seconds a getUpdates call waits for updates (long polling)
 POLL_LIMIT = 100  # updates per getUpdates call (Telegram's maximum)
 HTTP_MARGIN = 5.0  # seconds beyond POLL_TIMEOUT before the HTTP read gives up
 RETRY_DELAY = 1.0  # seconds before polling again after a network error
-MAX_IN_FLIGHT = 256  # updates being handled at once; beyond this the poller waits (memory stays bounded)
+MAX_IN_FLIGHT = 256  # updates being handled at once; beyond this new ones wait (memory stays bounded)
 STOP_GRACE = 10.0  # seconds a stop waits for updates in hand; the rest are answered after the restart
+# Webhook mode has no offset telling which ids can never come again; the ids of this many
+# answered updates are kept so that one Telegram resends (its 200 was lost) is recognised.
+# At the load test's 50 updates a second that is over three minutes of Telegram's retries.
+WEBHOOK_KEPT = 10_000
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # how Telegram proves a webhook call is its own
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS updates (
     update_id INTEGER PRIMARY KEY,
     body TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 1,
-    done INTEGER NOT NULL DEFAULT 0
+    done INTEGER NOT NULL DEFAULT 0,
+    sending INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
@@ -60,6 +80,9 @@ class Inbox:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(updates)")}
+        if "sending" not in columns:  # a queue written before replies were marked
+            self.db.execute("ALTER TABLE updates ADD COLUMN sending INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self.db.close()
@@ -70,45 +93,96 @@ class Inbox:
         acked = self.db.execute("SELECT value FROM meta WHERE key = 'offset'").fetchone()
         return max(int(stored), int(acked[0]) if acked else 0)
 
+    def _insert(self, update: Update) -> bool:
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO updates (update_id, body) VALUES (?, ?)",
+            (update.update_id, json.dumps(update.to_dict())),
+        )
+        return bool(cursor.rowcount)
+
     def store(self, updates: list[Update], acked: int) -> list[Update]:
         """Stores a fetched batch in one transaction; returns the updates not seen before.
         `acked` is the offset just sent, which Telegram has taken as an acknowledgement:
         done updates below it can never come again, so they are forgotten."""
-        new = []
         with self.db:
             self.db.execute("BEGIN")
-            for update in updates:
-                cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO updates (update_id, body) VALUES (?, ?)",
-                    (update.update_id, json.dumps(update.to_dict())),
-                )
-                if cursor.rowcount:
-                    new.append(update)
+            new = [update for update in updates if self._insert(update)]
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('offset', ?)", (acked,))
             self.db.execute("DELETE FROM updates WHERE done = 1 AND update_id < ?", (acked,))
         return new
 
+    def store_one(self, update: Update) -> bool:
+        """Stores one update from the webhook (committed on return); False when it was seen before."""
+        with self.db:
+            self.db.execute("BEGIN")
+            new = self._insert(update)
+            self.db.execute("DELETE FROM updates WHERE done = 1 AND update_id < ?", (update.update_id - WEBHOOK_KEPT,))
+        return new
+
     def unfinished(self) -> list[dict[str, Any]]:
-        """Stored updates not answered, counting this as one more attempt at each; those
-        tried MAX_ATTEMPTS times already are given up (logged by id only)."""
+        """Stored updates to answer now, counting this as one more attempt at each. Given up
+        (logged by id only): those a reply may have left for (`sending`), and those tried
+        MAX_ATTEMPTS times already."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("UPDATE updates SET attempts = attempts + 1 WHERE done = 0")
             rows = self.db.execute(
-                "SELECT update_id, body, attempts FROM updates WHERE done = 0 ORDER BY update_id"
+                "SELECT update_id, body, attempts, sending FROM updates WHERE done = 0 ORDER BY update_id"
             ).fetchall()
-            given_up = [update_id for update_id, _, attempts in rows if attempts > MAX_ATTEMPTS]
-            self.db.executemany("UPDATE updates SET done = 1 WHERE update_id = ?", [(i,) for i in given_up])
-        for update_id in given_up:
-            log.warning("update %s was given up after %s attempts", update_id, MAX_ATTEMPTS)
-        return [json.loads(body) for _, body, attempts in rows if attempts <= MAX_ATTEMPTS]
+            self.db.execute("UPDATE updates SET done = 1 WHERE done = 0 AND (sending = 1 OR attempts > ?)",
+                            (MAX_ATTEMPTS,))  # fmt: skip
+        for update_id, _, attempts, sending in rows:
+            if sending:
+                log.warning("update %s was being answered when the bot stopped; its reply may have reached "
+                            "Telegram, so it is not answered again", update_id)  # fmt: skip
+            elif attempts > MAX_ATTEMPTS:
+                log.warning("update %s was given up after %s attempts", update_id, MAX_ATTEMPTS)
+        return [json.loads(body) for _, body, attempts, sending in rows if not sending and attempts <= MAX_ATTEMPTS]
+
+    def sending(self, update_id: int) -> None:
+        self.db.execute("UPDATE updates SET sending = 1 WHERE update_id = ?", (update_id,))
 
     def done(self, update_id: int) -> None:
         self.db.execute("UPDATE updates SET done = 1 WHERE update_id = ?", (update_id,))
 
 
-class Poller:
-    """Long polling through the Inbox, in place of PTB's Updater."""
+@dataclass
+class _Handling:
+    """The update the current task is handling, and whether it is marked `sending` yet."""
+
+    inbox: Inbox
+    update_id: int
+    marked: bool = False
+
+
+_HANDLING: contextvars.ContextVar[_Handling | None] = contextvars.ContextVar("handling", default=None)
+
+
+class MarkingRateLimiter(AIORateLimiter):
+    """PTB's rate limiter, which also marks the update being handled as `sending` at the
+    last moment before a request for it leaves: after any wait for the rate limits."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        async def marked(*call_args: Any, **call_kwargs: Any) -> Any:
+            handling = _HANDLING.get()
+            if handling is not None and not handling.marked:
+                handling.inbox.sending(handling.update_id)
+                handling.marked = True
+            return await callback(*call_args, **call_kwargs)
+
+        return await super().process_request(marked, args, kwargs, endpoint, data, rate_limit_args)
+
+
+class Receiver:
+    """Hands stored updates to the Application, each as its own task, and marks them done."""
 
     def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox) -> None:
         self.app = app
@@ -116,19 +190,55 @@ class Poller:
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
 
+    async def replay(self) -> None:
+        """Answers what an earlier run left unanswered."""
+        for data in self.inbox.unfinished():
+            await self.dispatch(Update.de_json(data, self.app.bot))
+
+    async def dispatch(self, update: Update) -> None:
+        await self._slots.acquire()  # waits only when MAX_IN_FLIGHT updates are in hand
+        task = asyncio.create_task(self._handle(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(self, update: Update) -> None:
+        """Runs the handlers (errors go to the Application's error handler), then marks it done."""
+        _HANDLING.set(_Handling(self.inbox, update.update_id))  # this task's own context
+        try:
+            try:
+                await self.app.process_update(update)
+            except Exception:
+                log.exception("update %s could not be processed", update.update_id)
+            self.inbox.done(update.update_id)  # not reached when cancelled at stop: kept for the restart
+        finally:
+            self._slots.release()
+
+    async def finish(self) -> None:
+        """Lets updates in hand finish for a while; those cut short stay stored for the next start."""
+        if not self._tasks:
+            return
+        _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+        for task in late:
+            task.cancel()
+        if late:
+            log.info("%s updates still in hand at stop are kept for the next start", len(late))
+
+
+class Poller(Receiver):
+    """Long polling through the Inbox, in place of PTB's Updater."""
+
     async def run(self, stop: asyncio.Event) -> None:
         """Answers what an earlier run left unanswered, then polls until `stop` is set."""
         await self.app.bot.delete_webhook()
-        for data in self.inbox.unfinished():
-            await self._dispatch(Update.de_json(data, self.app.bot))
+        await self.replay()
         while not stop.is_set():
             batch = await self._fetch(stop)
             if batch is None:
                 break
             offset, updates = batch
             for update in self.inbox.store(updates, offset):
-                await self._dispatch(update)
-        await self._finish()
+                await self.dispatch(update)
+        await self.finish()
 
     async def _fetch(self, stop: asyncio.Event) -> tuple[int, list[Update]] | None:
         """(the offset asked for, the updates), or None once `stop` is set. An update is
@@ -160,29 +270,46 @@ class Poller:
             return offset, []
         return offset, list(updates)
 
-    async def _dispatch(self, update: Update) -> None:
-        await self._slots.acquire()  # waits only when MAX_IN_FLIGHT updates are in hand
-        task = asyncio.create_task(self._handle(update))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
-    async def _handle(self, update: Update) -> None:
-        """Runs the handlers (errors go to the Application's error handler), then marks it done."""
+class _WebhookHandler(tornado.web.RequestHandler):
+    """One POST from Telegram: checked, stored, then answered 200 (Telegram resends until then)."""
+
+    SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
+
+    def initialize(self, receiver: Webhook, secret: str) -> None:
+        self.receiver = receiver
+        self.secret = secret
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
-            try:
-                await self.app.process_update(update)
-            except Exception:
-                log.exception("update %s could not be processed", update.update_id)
-            self.inbox.done(update.update_id)  # not reached when cancelled at stop: kept for the restart
-        finally:
-            self._slots.release()
+            update = Update.de_json(json.loads(self.request.body), self.receiver.app.bot)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            log.warning("the webhook received a body that is not an update (%s)", type(error).__name__)
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from error
+        if self.receiver.inbox.store_one(update):  # committed before the 200 this method's return sends
+            await self.receiver.dispatch(update)
 
-    async def _finish(self) -> None:
-        """Lets updates in hand finish for a while; those cut short stay stored for the next start."""
-        if not self._tasks:
-            return
-        _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
-        for task in late:
-            task.cancel()
-        if late:
-            log.info("%s updates still in hand at stop are kept for the next start", len(late))
+    def log_exception(self, *args: Any) -> None:
+        """Refusals are answered with their status; they are not errors of the bot."""
+
+
+class Webhook(Receiver):
+    """Receives updates by webhook through the Inbox, in place of PTB's Updater."""
+
+    async def run(self, stop: asyncio.Event, listen: str, port: int, url: str, path: str, secret: str) -> None:
+        """Answers what an earlier run left unanswered, listens on `listen`:`port` at `path`,
+        registers `url` with Telegram, and serves until `stop` is set."""
+        await self.replay()
+        routes = [(rf"/{path.strip('/')}/?", _WebhookHandler, {"receiver": self, "secret": secret})]
+        server = tornado.httpserver.HTTPServer(tornado.web.Application(routes, log_function=lambda _: None))
+        server.listen(port, address=listen)
+        try:
+            await self.app.bot.set_webhook(url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+            await stop.wait()
+        finally:
+            server.stop()  # no new connections; a call cut short is not answered 200, so Telegram resends it
+            await server.close_all_connections()
+            await self.finish()

@@ -29,6 +29,7 @@ QUESTIONS_KEPT = 5000  # buttons older than this many questions say "no longer v
 SAVE_INTERVAL = 30.0  # seconds: questions are cheap to lose (a button expires), a write per question is not
 LANGS = ("en", "zh")
 STATE_NAME = "bot-state.json"
+OLD_STATE_NAME = "bot-state.pickle"  # versions before issue 12 kept state here, beside the index folder
 
 
 class StateError(ValueError):
@@ -81,6 +82,29 @@ def write_atomically(path: Path, text: str) -> None:
         os.close(folder)
 
 
+def set_aside(path: Path, why: str) -> Path | None:
+    """Renames a state file that is not to be read to `NAME.unreadable-<time>`, saying so
+    and `why` in one log line; returns the new path (None when it could not be renamed)."""
+    aside = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
+    try:
+        os.replace(path, aside)
+        where = f"set aside as {aside.name}"
+    except OSError as error:
+        aside, where = None, f"could not be set aside ({error.strerror})"
+    log.warning("state file %s is %s; %s; starting with an empty state", path, why, where)
+    return aside
+
+
+def retire_pickle(folder: Path) -> None:
+    """A state file of the old pickle format in `folder` is never loaded (unpickling runs
+    code): it is reported, set aside and made private (it holds user ids and questions)."""
+    old = folder / OLD_STATE_NAME
+    if old.is_file() and not old.is_symlink():  # a link is not ours to rename or to make private
+        aside = set_aside(old, "a pickle of an older version, never loaded (languages chosen there are asked again)")
+        if aside is not None:
+            aside.chmod(FILE_MODE)
+
+
 class BotState:
     """Answer languages by user, and button questions by chat; see the module docstring."""
 
@@ -103,13 +127,7 @@ class BotState:
         except FileNotFoundError:
             return
         except (OSError, UnicodeError, ValueError) as error:  # json and StateError are ValueErrors
-            aside = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
-            try:
-                os.replace(path, aside)
-                where = f"set aside as {aside.name}"
-            except OSError as rename_error:
-                where = f"could not be set aside ({rename_error.strerror})"
-            log.warning("state file %s is unreadable (%s); %s; starting with an empty state", path, error, where)
+            set_aside(path, f"unreadable ({error})")
 
     # -- settings ------------------------------------------------------------
 

@@ -171,8 +171,9 @@ class Emulator:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
         self.releasing = False  # pending getUpdates return at once, so the bot stops quickly
-        self.stalled = 0  # sendMessage requests held by stall_sends(), not yet executed
+        self.held: list[dict[str, Any]] = []  # the parameters of sendMessage requests stall_sends() holds
         self._stall: asyncio.Event | None = None
+        self._executed = False
         self._dropping = False
         self._open_callbacks: set[str] = set()
         self._open_inline: set[str] = set()
@@ -221,7 +222,8 @@ class Emulator:
         handler = getattr(self, f"api_{method.lower()}", None)
         params = await self._params(request)
         call = Call(method, params)
-        if method.lower() == "sendmessage" and self._stall is not None and not await self._held():
+        stalled = method.lower() == "sendmessage" and self._stall is not None
+        if stalled and not self._executed and not await self._held(params):
             return web.json_response({"ok": False, "error_code": 503, "description": "dropped"}, status=503)
         try:
             if handler is None:
@@ -234,28 +236,31 @@ class Emulator:
             return web.json_response(body, status=error.code)
         if method.lower() != "getupdates":
             await self._record(call)
+        if stalled and self._executed and not await self._held(params):
+            return web.json_response({"ok": False, "error_code": 503, "description": "dropped"}, status=503)
         return web.json_response({"ok": True, "result": call.result})
 
-    def stall_sends(self) -> None:
-        """From now on, sendMessage requests wait (counted in `stalled`) and are not executed:
-        as if the bot's requests had not reached Telegram yet."""
-        self._stall, self._dropping = asyncio.Event(), False
+    def stall_sends(self, executed: bool = False) -> None:
+        """From now on, sendMessage requests wait (their parameters in `held`): not executed,
+        as if they had not reached Telegram yet; or, with `executed`, executed and recorded
+        but not answered, as if Telegram's answer had not reached the bot yet."""
+        self._stall, self._executed, self._dropping = asyncio.Event(), executed, False
 
     async def drop_stalled(self) -> None:
-        """The held requests are dropped unexecuted (the bot that sent them was killed); new
-        requests are executed again."""
+        """The held requests are dropped, unanswered (the bot that sent them was killed); new
+        requests are executed and answered again."""
         if self._stall is not None:
             self._dropping = True
             self._stall.set()
             self._stall = None
 
-    async def _held(self) -> bool:
+    async def _held(self, params: dict[str, Any]) -> bool:
         """Waits while sends are stalled; False when the request is to be dropped."""
         assert self._stall is not None
         stall = self._stall
-        self.stalled += 1
+        self.held.append(params)
         await stall.wait()
-        self.stalled -= 1
+        self.held.remove(params)
         return not self._dropping
 
     async def _record(self, call: Call) -> None:

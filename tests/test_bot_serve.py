@@ -89,13 +89,13 @@ async def test_serve_answers_over_long_polling_and_stops_cleanly(emulator: Emula
     assert "Application started" in stderr[0] or stderr[0] == ""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-async def _post_when_listening(session: aiohttp.ClientSession, url: str, update: dict) -> int:
+async def post_when_listening(session: aiohttp.ClientSession, url: str, update: dict) -> int:
     """PTB registers the webhook just before its server listens: retry for a few seconds."""
     for _ in range(50):
         try:
@@ -107,7 +107,7 @@ async def _post_when_listening(session: aiohttp.ClientSession, url: str, update:
 
 
 async def test_webhook_mode_requires_the_secret_token(emulator: Emulator, index_dir: Path) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/hook"
     options = ("--base-url", emulator.base_url, "--webhook-url", url, "--port", str(port))
     async with serving(emulator, index_dir, *options, stop=signal.SIGINT):
@@ -116,7 +116,7 @@ async def test_webhook_mode_requires_the_secret_token(emulator: Emulator, index_
         message = await emulator.private(USER, "/about")  # stored, then delivered by webhook, not polling
         update = {"update_id": 999_999, "message": message}
         async with aiohttp.ClientSession() as session:
-            assert await _post_when_listening(session, url, update) == 403  # no secret token
+            assert await post_when_listening(session, url, update) == 403  # no secret token
             headers = {"X-Telegram-Bot-Api-Secret-Token": registered.params["secret_token"]}
             async with session.post(url, json=update, headers=headers) as accepted:
                 assert accepted.status == 200

@@ -10,20 +10,28 @@ import stat
 from pathlib import Path
 
 import pytest
-from bot_fixtures import USER, ask, emulator_fixture, index_dir_fixture, running  # noqa: F401 (fixtures)
+from bot_fixtures import ARCHIVE, USER, ask, emulator_fixture, index_dir_fixture, running  # noqa: F401 (fixtures)
 from emulator import Emulator
+from test_bot_serve import serving
 
-from bot.state import FORMAT, BotState
+from bot.state import FORMAT, OLD_STATE_NAME, BotState
+from index.store import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "What was Heilongjiang's border trade volume in 1987?"
 
 
+PWNED = Path("/tmp/archive-bot-pwned")
+
+
 class _Payload:
-    """What a tampered pickle would carry: code run at load time."""
+    """What a tampered pickle would carry: code run at load time (it creates `mark`)."""
+
+    def __init__(self, mark: Path = PWNED) -> None:
+        self.mark = mark
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (os.system, ("touch /tmp/archive-bot-pwned",))
+        return (os.system, (f"touch {self.mark}",))
 
 
 GOOD = json.dumps({"format": FORMAT, "langs": {"1001": "zh"}, "questions": {}})
@@ -67,7 +75,27 @@ async def test_a_bad_state_file_is_reported_set_aside_and_the_bot_starts(
     assert len(lines) == 1 and "unreadable" in lines[0].getMessage() and "set aside" in lines[0].getMessage()
     assert [p.name for p in tmp_path.glob("state.json.unreadable-*")]
     if damage == "a pickle":
-        assert not Path("/tmp/archive-bot-pwned").exists()
+        assert not PWNED.exists()
+
+
+async def test_a_state_file_of_the_old_pickle_format_is_reported_set_aside_and_never_loaded(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Versions before issue 12 kept a pickle beside the index folder, readable by all: `serve`
+    says so in one line, renames it out of the way, makes it private, and answers."""
+    index = tmp_path / "index"
+    ingest(ARCHIVE, index)
+    old = tmp_path / OLD_STATE_NAME
+    old.write_bytes(pickle.dumps({"user_data": {1001: {"lang": "zh"}}, "payload": _Payload(tmp_path / "pwned")}))
+    old.chmod(0o644)
+    async with serving(emulator, index, "--base-url", emulator.base_url) as stderr:
+        assert "34.227 million Swiss francs" in (await ask(emulator, USER, QUESTION))["text"]  # not the old zh
+    lines = [line for line in stderr[0].splitlines() if OLD_STATE_NAME in line]
+    assert len(lines) == 1 and "WARNING" in lines[0] and "never loaded" in lines[0] and "set aside" in lines[0]
+    (aside,) = tmp_path.glob(f"{OLD_STATE_NAME}.unreadable-*")
+    assert not old.exists() and stat.S_IMODE(aside.stat().st_mode) == 0o600
+    assert not (tmp_path / "pwned").exists()
+    assert (index / "bot-state.json").exists()  # the new state lives inside the index folder
 
 
 def test_a_symlink_in_place_of_the_state_file_is_not_followed(tmp_path: Path) -> None:
