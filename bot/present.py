@@ -225,6 +225,7 @@ def as_json(answer: Answer) -> dict[str, Any]:
     hit = answer.hit
     data.update(
         source=hit.article.source,
+        archive=hit.article.archive,
         article=hit.article.id,
         passage=passage_text(hit, answer.lang),
         passage_en=hit.passage.en,
@@ -234,7 +235,8 @@ def as_json(answer: Answer) -> dict[str, Any]:
         warnings=[flag_text(f, answer.lang) for f in answer.warnings],
         score=round(hit.score, 3),
         alternatives=[
-            {"source": a.article.source, "passage": passage_text(a, answer.lang), "score": round(a.score, 3)}
+            {"source": a.article.source, "archive": a.article.archive, "passage": passage_text(a, answer.lang),
+             "score": round(a.score, 3)}
             for a in answer.alternatives
         ],
     )

@@ -17,6 +17,7 @@ class Article:
     id: str  # short stable id, safe in a Telegram deep link
     source: str  # path relative to the archive folder
     date: date
+    archive: str = ""  # the archive folder (resolved path): one file name may be in several folders
     title_en: str = ""
     titles_zh: tuple[str, ...] = ()  # main title, then sub titles
     authors_en: tuple[str, ...] = ()

@@ -131,12 +131,13 @@ def test_an_open_engine_follows_updates_and_rebuilds(archive: Path, tmp_path: Pa
     assert not names_manzhouli()
     copy = archive / "1990" / "may" / "copy.txt"
     copy.write_text(copy.read_text(encoding="utf-8").replace("绥芬河", "满洲里"), encoding="utf-8")
-    ingest(archive, index_dir)  # an update in place
+    ingest(archive, index_dir)  # an update in place, adding a second folder
     assert names_manzhouli()
-    assert engine.stats().articles == 2
-    ingest(SAMPLE, index_dir, rebuild=True)  # a new generation
+    assert engine.stats().articles == 3
+    copy.write_text(copy.read_text(encoding="utf-8").replace("满洲里", "绥芬河"), encoding="utf-8")
+    ingest(SAMPLE, index_dir, rebuild=True)  # a new generation, read again from both folders
     assert not names_manzhouli()
-    assert engine.stats().articles == 1
+    assert engine.stats().articles == 3
 
 
 def test_an_index_path_with_uri_characters_stays_inside_its_folder(tmp_path: Path) -> None:
