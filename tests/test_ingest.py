@@ -146,3 +146,28 @@ def test_an_index_path_with_uri_characters_stays_inside_its_folder(tmp_path: Pat
     assert (current(index_dir) / "content.sqlite").exists()
     assert not (tmp_path / "q").exists()
     assert Engine.open(index_dir).ask("How many laborers were sent to the Soviet Union?").found
+
+
+def test_the_progress_moves_while_files_are_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bar fed by ingest moves before the first file of a batch is stored, and ends at every file."""
+    from index import store
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    text = (SAMPLE / REFERENCE).read_text(encoding="utf-8")
+    files = store.SMALL + 10  # enough to be parsed by worker processes
+    for n in range(files):
+        (folder / f"{n:03}.txt").write_text(text, encoding="utf-8")
+    shown: list[tuple[int, int]] = []
+    at_first_store: list[int] = []
+    storing = store._store
+
+    def store_noting(*args: object) -> None:
+        if not at_first_store:
+            at_first_store.append(shown[-1][0] if shown else 0)
+        storing(*args)
+
+    monkeypatch.setattr(store, "_store", store_noting)
+    ingest(folder, tmp_path / "ix", progress=lambda done, total: shown.append((done, total)))
+    assert at_first_store[0] >= files // 2 - 1  # the whole batch parsed, and the bar showed it
+    assert [done for done, _ in shown] == sorted(done for done, _ in shown) and shown[-1] == (files, files)
