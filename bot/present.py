@@ -356,7 +356,7 @@ def clip(text: str, limit: int) -> str:
 
 def figure_result(hit: FigureHit, lang: str) -> tuple[str, str, str]:
     """An inline result: (title, description, message HTML)."""
-    value = figure_text(hit.figure, lang, hit.passage.en)
+    value = figure_text(hit.figure, lang)
     clause = figure_clause(hit, lang)
     page = t("inline_page", lang, page=hit.article.page) if hit.article.page else ""
     description = clip(f"{clause} — {_date(hit.article, lang)}{page}", DESCRIPTION_LIMIT)

@@ -59,6 +59,7 @@ class Figure:
     year: int | None = None  # the year it speaks of, when the text says (今年, last year)
     verified: bool | None = None  # None: only one language has it
     translation: str | None = None
+    counted: str = ""  # a Chinese count's English noun ("inland ports"), named when an answer cites it
 
 
 @dataclass(frozen=True)
