@@ -171,3 +171,15 @@ def test_the_progress_moves_while_files_are_parsed(tmp_path: Path, monkeypatch: 
     ingest(folder, tmp_path / "ix", progress=lambda done, total: shown.append((done, total)))
     assert at_first_store[0] >= files // 2 - 1  # the whole batch parsed, and the bar showed it
     assert [done for done, _ in shown] == sorted(done for done, _ in shown) and shown[-1] == (files, files)
+
+
+def test_an_index_of_an_older_format_is_rebuilt_with_every_folder_it_remembers(archive: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    ingest(SAMPLE, index_dir)
+    generation = current(index_dir)
+    # what format 2 wrote: each folder with its files; this version cannot read that index
+    (generation / "manifest.json").write_text(json.dumps({"format": 2}))
+    (generation / "archives.json").write_text(json.dumps({str(SAMPLE.resolve()): [REFERENCE]}))
+    report = ingest(archive, index_dir)  # built anew: the sample's folder is read again, not dropped
+    assert (report.articles, report.removed) == (3, 0)
+    assert Engine.open(index_dir).archives() == sorted([str(SAMPLE.resolve()), str(archive.resolve())])
