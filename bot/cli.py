@@ -88,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("archive", type=Path, metavar="ARCHIVE_DIR", help="a folder of archive .txt files")
     command.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR",
                          help="the index folder to build or add to")
-    command.add_argument("--rebuild", action="store_true", help="build a new index of ARCHIVE_DIR instead of updating")
+    command.add_argument("--rebuild", action="store_true",
+                         help="build the index anew from ARCHIVE_DIR and every other folder it remembers")
     command.add_argument("--follow-links", action="store_true", help="also read links to files outside ARCHIVE_DIR")
     command.add_argument("--json", action="store_true", help="print the counts and errors as JSON")
     command.set_defaults(run=_ingest)

@@ -225,6 +225,7 @@ def as_json(answer: Answer) -> dict[str, Any]:
     hit = answer.hit
     data.update(
         source=hit.article.source,
+        archive=hit.article.archive,
         article=hit.article.id,
         passage=passage_text(hit, answer.lang),
         passage_en=hit.passage.en,
@@ -234,7 +235,8 @@ def as_json(answer: Answer) -> dict[str, Any]:
         warnings=[flag_text(f, answer.lang) for f in answer.warnings],
         score=round(hit.score, 3),
         alternatives=[
-            {"source": a.article.source, "passage": passage_text(a, answer.lang), "score": round(a.score, 3)}
+            {"source": a.article.source, "archive": a.article.archive, "passage": passage_text(a, answer.lang),
+             "score": round(a.score, 3)}
             for a in answer.alternatives
         ],
     )
@@ -354,7 +356,7 @@ def clip(text: str, limit: int) -> str:
 
 def figure_result(hit: FigureHit, lang: str) -> tuple[str, str, str]:
     """An inline result: (title, description, message HTML)."""
-    value = figure_text(hit.figure, lang, hit.passage.en)
+    value = figure_text(hit.figure, lang)
     clause = figure_clause(hit, lang)
     page = t("inline_page", lang, page=hit.article.page) if hit.article.page else ""
     description = clip(f"{clause} — {_date(hit.article, lang)}{page}", DESCRIPTION_LIMIT)

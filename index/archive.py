@@ -92,9 +92,10 @@ class _Chinese:
     warnings: list[str] = field(default_factory=list)
 
 
-def article_id(source: str) -> str:
-    """12 hex chars of sha1(source): stable across runs and safe in a Telegram deep link."""
-    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
+def article_id(archive: str, source: str) -> str:
+    """12 hex chars of sha1 of the archive folder and the file's path in it: stable across runs,
+    distinct for one file name in two folders, and safe in a Telegram deep link."""
+    return hashlib.sha1(f"{archive}\0{source}".encode()).hexdigest()[:12]
 
 
 def iter_archive(root: Path) -> Iterator[Path]:
@@ -108,7 +109,7 @@ def shown_name(source: str) -> str:
 
 
 def parse_file(path: Path, root: Path) -> Article:
-    """Read and parse one archive file; errors name the file by its path relative to `root`."""
+    """Read and parse one archive file of the folder `root`; errors name the file by its path relative to it."""
     source = path.relative_to(root).as_posix()
     if shown_name(source) != source:
         # its id, its row and every message about it need text: such a name cannot be stored or shown
@@ -117,7 +118,7 @@ def parse_file(path: Path, root: Path) -> Article:
         raw = path.read_bytes()
     except OSError as exc:
         raise ArchiveError(source, 0, f"cannot read the file: {exc.strerror or exc}") from exc
-    return parse_text(_decode(raw, source), source)
+    return parse_text(_decode(raw, source), source, shown_name(str(root)))
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -130,8 +131,8 @@ def _decode(raw: bytes, source: str) -> str:
         raise ArchiveError(source, line, f"not UTF-8 (byte 0x{raw[exc.start + skipped]:02x})") from exc
 
 
-def parse_text(text: str, source: str) -> Article:
-    """Parse the text of one archive file into an Article."""
+def parse_text(text: str, source: str, archive: str = "") -> Article:
+    """Parse the text of one archive file (`source`, in the folder `archive`) into an Article."""
     text = text.removeprefix(_BOM)
     lines = list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1))
     if not text.strip():
@@ -148,8 +149,9 @@ def parse_text(text: str, source: str) -> Article:
     if when is None:
         raise ArchiveError(source, 0, "no date anywhere (no Date: header, Chinese date line or dateline)")
     return Article(
-        id=article_id(source),
+        id=article_id(archive, source),
         source=source,
+        archive=archive,
         date=when,
         title_en=en.title,
         titles_zh=zh.titles,

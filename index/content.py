@@ -19,8 +19,8 @@ from index.model import Article, Figure, Passage
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY, source TEXT UNIQUE NOT NULL, hash TEXT NOT NULL,
-    day INTEGER NOT NULL, page INTEGER, data TEXT NOT NULL);
+    id TEXT PRIMARY KEY, archive TEXT NOT NULL, source TEXT NOT NULL, hash TEXT NOT NULL,
+    day INTEGER NOT NULL, page INTEGER, data TEXT NOT NULL, UNIQUE (archive, source));
 CREATE TABLE IF NOT EXISTS passages (
     doc INTEGER PRIMARY KEY, id TEXT NOT NULL, article_id TEXT NOT NULL, position INTEGER NOT NULL,
     kind TEXT NOT NULL, en TEXT NOT NULL, zh TEXT NOT NULL);
@@ -72,17 +72,25 @@ class Content:
     def close(self) -> None:
         self.db.close()
 
-    def hashes(self) -> dict[str, tuple[str, str]]:
-        """source -> (article id, content hash), to skip unchanged files."""
-        rows = self.db.execute("SELECT source, id, hash FROM articles")
-        return {source: (aid, digest) for source, aid, digest in rows}
+    def hashes(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """(archive folder, source) -> (article id, content hash), to skip unchanged files."""
+        rows = self.db.execute("SELECT archive, source, id, hash FROM articles")
+        return {(archive, source): (aid, digest) for archive, source, aid, digest in rows}
 
     def put(self, article: Article, content_hash: str, passages: Iterable[tuple[int, Passage]]) -> None:
         """Replace an article and its passages (call inside a transaction)."""
         self.delete(article.id)
         self.db.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)",
-            (article.id, article.source, content_hash, day_number(article.date), article.page, _article_json(article)),
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.archive,
+                article.source,
+                content_hash,
+                day_number(article.date),
+                article.page,
+                _article_json(article),
+            ),
         )
         for doc, p in passages:
             self.db.execute(
@@ -158,7 +166,7 @@ class Content:
         return _from_day(low), _from_day(high)
 
     def articles(self) -> Iterator[Article]:
-        for (data,) in self.db.execute("SELECT data FROM articles ORDER BY day, source"):
+        for (data,) in self.db.execute("SELECT data FROM articles ORDER BY day, source, archive"):
             yield _article_from_json(data)
 
 

@@ -140,6 +140,7 @@ class Engine:
             return answer.not_found(frame.text, reply)
         probability, chosen, figure = results[skip]
         hit = Hit(chosen.found.passage, chosen.found.article, probability)
+        figure = answer.named(figure, hit.passage, self.lexicon, self.analyzer) if figure else None
         others = tuple(Hit(c.found.passage, c.found.article, p) for p, c, _ in results if c is not chosen)[:3]
         return answer.compose(frame, hit, figure, others, reply, more=skip + 1 < len(results))
 
@@ -244,7 +245,8 @@ class Engine:
                 if c.figure is not None and c.figure.unit not in UNSPOKEN_UNITS
             ]
         found.sort(key=lambda hit: hit.figure.unit in RELATIVE_UNITS)  # stable: probability order within each
-        return found[offset : offset + limit]
+        return [replace(hit, figure=answer.named(hit.figure, hit.passage, self.lexicon, self.analyzer))
+                for hit in found[offset : offset + limit]]  # fmt: skip
 
     def _figures_of_value(self, values: list[float], limit: int) -> list[FigureHit]:
         rows = [(doc, f) for doc, f in self.content.figures_valued(values, limit) if f.unit not in UNSPOKEN_UNITS]

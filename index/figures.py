@@ -568,7 +568,8 @@ def _counted(figure: Figure) -> str:
 
 def english(figure: Figure) -> str:
     """The correct English rendering: "608 million Swiss francs", "over 9,000 people"; a Chinese
-    count named by its measure word ("50 kinds"), "items" when the word says nothing alone (个, 项)."""
+    count by the noun it was named ("3 inland ports"), else by its measure word ("50 kinds"),
+    "items" when the word says nothing alone (个, 项)."""
     if figure.unit == "date":
         return _en_date_text(figure.value)
     if figure.unit == "second" and figure.value >= MINUTE:
@@ -577,7 +578,7 @@ def english(figure: Figure) -> str:
     if figure.unit == "%":
         body = f"{amount}%"
     elif figure.unit == "items" and figure.lang == "zh":
-        name = _counted(figure)
+        name = figure.counted or _counted(figure)
         body = f"{amount} {name[:-1] if figure.value == 1 and name.endswith('s') else name}"
     elif figure.unit in _EN_NAMES:
         name = _EN_NAMES[figure.unit]

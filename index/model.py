@@ -17,6 +17,7 @@ class Article:
     id: str  # short stable id, safe in a Telegram deep link
     source: str  # path relative to the archive folder
     date: date
+    archive: str = ""  # the archive folder (resolved path): one file name may be in several folders
     title_en: str = ""
     titles_zh: tuple[str, ...] = ()  # main title, then sub titles
     authors_en: tuple[str, ...] = ()
@@ -58,6 +59,7 @@ class Figure:
     year: int | None = None  # the year it speaks of, when the text says (今年, last year)
     verified: bool | None = None  # None: only one language has it
     translation: str | None = None
+    counted: str = ""  # a Chinese count's English noun ("inland ports"), named when an answer cites it
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ FIGURES_DIR = "figures"  # the tantivy index of figure contexts, beside the pass
 LANGS = ("en", "zh")
 BATCH_FILES = 2000
 LEXICON_SAMPLE = 50_000  # passage pairs an ingest learns word pairs from: the common words are learnt by then
+PARSE_CHUNK = 16  # files a worker parses per task: few enough that results come back many times a second
 SMALL = 50  # fewer items than this are handled in the main process: forking would cost more
 LOCK_FILE = ".lock"
 LOCK_FILE_MODE = 0o644  # like the index's other files: anyone may read, only the owner writes
@@ -109,12 +110,12 @@ def current(index_dir: Path) -> Path:
     return generation
 
 
-def archives(generation: Path) -> dict[str, list[str]]:
-    """The archive folders the generation was built from, each with its files (paths relative to it)."""
+def archives(generation: Path) -> list[str]:
+    """The archive folders (resolved paths) the generation was built from."""
     try:
-        return json.loads((generation / ARCHIVES_NAME).read_text(encoding="utf-8"))
+        return sorted(json.loads((generation / ARCHIVES_NAME).read_text(encoding="utf-8")))
     except FileNotFoundError:
-        return {}  # built before folders were remembered
+        return []  # built before folders were remembered
 
 
 def manifest(generation: Path) -> dict:
@@ -126,14 +127,18 @@ def ingest(
 ) -> IngestReport:
     """Build or update the index from every archive file; bad files are reported, not fatal.
 
-    IngestFailed (one line, naming the file) when the index cannot be written; the index in use stays.
+    An update reads `archive` alone; a build (`rebuild`, or no usable index) reads it and every
+    folder the index remembers, so no folder's articles are lost. IngestFailed (one line, naming
+    the file or folder) when the index cannot be written; the index in use stays.
     `follow_links`: also ingest links to files outside the archive folder.
     """
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         with _lock(index_dir):
             _clear_leftovers(index_dir)
-            return _build(archive, index_dir, None if rebuild else _usable(index_dir), progress, follow_links)
+            base = None if rebuild else _usable(index_dir)
+            folders = [archive.resolve()] if base else _every_folder(archive, index_dir)
+            return _build(folders, index_dir, base, progress, follow_links)
     except (OSError, sqlite3.Error, ValueError) as error:
         reason = _write_failure(error, index_dir)
         if reason is None:
@@ -141,15 +146,32 @@ def ingest(
         raise IngestFailed(f"{reason}; the index in use is unchanged") from None
 
 
+def _every_folder(archive: Path, index_dir: Path) -> list[Path]:
+    """`archive`, then every other folder the index in use remembers, whatever its format or state."""
+    named = archive.resolve()
+    try:
+        remembered = archives(index_dir / (index_dir / "CURRENT").read_text().strip())
+    except (OSError, ValueError):
+        remembered = []  # no index, or one too damaged to say: nothing else to keep
+    others = [Path(folder) for folder in remembered if Path(folder) != named]
+    for folder in others:
+        if not folder.is_dir():
+            raise IngestFailed(
+                f"cannot rebuild {index_dir}: it holds the articles of {folder}, which is missing; the index "
+                f"in use is unchanged (bring the folder back, or build a new index with another --index)"
+            )
+    return [named, *others]
+
+
 def _build(
-    archive: Path, index_dir: Path, base: Path | None, progress: Progress | None, follow_links: bool
+    folders: list[Path], index_dir: Path, base: Path | None, progress: Progress | None, follow_links: bool
 ) -> IngestReport:
-    """A new generation, empty or a copy of `base`, brought up to date with the archive and made current."""
+    """A new generation, empty or a copy of `base`, brought up to date with the folders and made current."""
     target = _new_generation(index_dir)
     try:
         if base:
             _copy_generation(base, target)
-        report = _update(archive, target, fresh=base is None, progress=progress, follow_links=follow_links)
+        report = _update(folders, target, fresh=base is None, progress=progress, follow_links=follow_links)
         _switch(index_dir, target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # unfinished: never to be read, nor left to fill the disk
@@ -182,61 +204,70 @@ def _usable(index_dir: Path) -> Path | None:
 
 
 def _update(
-    archive: Path, target: Path, fresh: bool, progress: Progress | None, follow_links: bool = False
+    folders: list[Path], target: Path, fresh: bool, progress: Progress | None, follow_links: bool = False
 ) -> IngestReport:
+    """Bring `target` up to date with the folders (resolved paths; the first is the one asked for)."""
     content = Content(target / "content.sqlite")
     search = TextIndex(target / "tantivy", create=fresh)
     contexts = TextIndex(target / FIGURES_DIR, create=fresh)
     known = content.hashes()
-    files, refused = _archive_files(archive, follow_links)
-    tally = {"added": 0, "updated": 0, "unchanged": 0}
-    errors: list[ArchiveError] = list(refused)
+    files: list[tuple[Path, Path]] = []
+    errors: list[ArchiveError] = []
+    for folder in folders:
+        found, refused = _archive_files(folder, follow_links)
+        files += [(folder, path) for path in found]
+        errors += [_named(folder, folders[0], error) for error in refused]
+    asked = shown_name(str(folders[0]))
+    tally = {"added": 0, "updated": 0, "unchanged": 0, "parsed": 0, "stored": 0}
     warnings: list[str] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     pairs: list[tuple[set[str], set[str]]] = []
     analyzer = Analyzer.load(target)
-    done = 0
 
-    def changed(batch: list[Path]) -> list[tuple[Path, Path, str]]:
+    def step(*stages: str) -> None:
+        """Count a file through parsing and storing; the bar shows files through both, so it moves
+        while a batch is parsed as well as while one is stored."""
+        for stage in stages:
+            tally[stage] += 1
+        if progress:
+            progress((tally["parsed"] + tally["stored"]) // 2, len(files))
+
+    def changed(batch: list[tuple[Path, Path]]) -> list[tuple[Path, Path, str]]:
         todo = []
-        for path in batch:
-            source = path.relative_to(archive).as_posix()
-            seen.add(source)
+        for folder, path in batch:
+            key = (shown_name(str(folder)), path.relative_to(folder).as_posix())
+            seen.add(key)
             digest = _file_hash(path)
-            if known.get(source, ("", ""))[1] == digest:
+            if known.get(key, ("", ""))[1] == digest:
                 tally["unchanged"] += 1
+                step("parsed", "stored")
             else:
-                todo.append((path, archive, digest))
+                todo.append((path, folder, digest))
         return todo
 
     batches = list(_batches(files, BATCH_FILES))
     with _pool(len(files)) as parser:
-        for batch, results in zip(batches, _parsed((changed(b) for b in batches), parser), strict=True):
+        for results in _parsed((changed(b) for b in batches), parser, lambda: step("parsed")):
             prepared = []
-            for result in results:
+            for folder, result in results:
                 if isinstance(result, ArchiveError):
-                    errors.append(result)
+                    errors.append(_named(folder, folders[0], result))
+                    step("stored")
                 else:
                     prepared.append(result)
             analyzer.learn(_names(prepared))
-            for stored, (item, tokens) in enumerate(zip(prepared, analyze_all(prepared, analyzer), strict=True), 1):
-                tally["updated" if item.article.source in known else "added"] += 1
-                warnings.extend(f"{item.article.source}: {w}" for w in item.article.warnings)
+            for item, tokens in zip(prepared, analyze_all(prepared, analyzer), strict=True):
+                article = item.article
+                tally["updated" if (article.archive, article.source) in known else "added"] += 1
+                shown = article.source if article.archive == asked else f"{article.archive}/{article.source}"
+                warnings.extend(f"{shown}: {w}" for w in article.warnings)
                 _store(content, (search, contexts), item, tokens)
                 pairs.extend(_term_pairs(tokens)[: LEXICON_SAMPLE - len(pairs)])
-                if progress:  # per file stored, so a bar moves within a batch too
-                    progress(done + stored, len(files))
-            done += len(batch)
-            if progress:
-                progress(done, len(files))
-    folders = {} if fresh else archives(target)
-    folder = str(archive.resolve())
-    # Only files that came from this folder and are gone from it are removed: another
-    # folder's articles, and those of an index from before folders were remembered, stay.
-    mine = set(folders.get(folder, ()))
-    removed = [(source, aid) for source, (aid, _) in known.items() if source in mine and source not in seen]
-    folders[folder] = sorted(seen)
-    for _, aid in removed:
+                step("stored")
+    # Only files gone from a folder read here are removed: the articles of every other folder stay.
+    read = {shown_name(str(folder)) for folder in folders}
+    removed = [aid for key, (aid, _) in known.items() if key[0] in read and key not in seen]
+    for aid in removed:
         content.delete(aid)
         search.delete_article(aid)
         contexts.delete_article(aid)
@@ -246,8 +277,9 @@ def _update(
     contexts.commit()
     content.db.commit()
     _atomic_write(target / WORDS_FILE, analyzer.saved())
-    # ASCII escapes: a file name that is not UTF-8 (reported as an error) still has a place in JSON.
-    _atomic_write(target / ARCHIVES_NAME, json.dumps(folders))
+    # ASCII escapes: a folder name that is not UTF-8 still has a place in JSON.
+    remembered = set() if fresh else set(archives(target))
+    _atomic_write(target / ARCHIVES_NAME, json.dumps(sorted(remembered | {str(f) for f in folders})))
     _atomic_write(target / "lexicon.json", load_lexicon(target).merged(lexicon.build(pairs)).to_json())
     counts = content.counts()
     _write_manifest(target, content, counts)
@@ -255,6 +287,12 @@ def _update(
     return IngestReport(
         *counts, tally["added"], tally["updated"], len(removed), tally["unchanged"], tuple(errors), tuple(warnings)
     )
+
+
+def _named(folder: Path, asked: Path, error: ArchiveError) -> ArchiveError:
+    """An error names its file relative to the folder asked for; a rebuild also reads the other
+    folders the index remembers, whose files it names by their whole path."""
+    return error if folder == asked else ArchiveError(f"{folder}/{error.path}", error.line, error.reason)
 
 
 def _store(
@@ -323,22 +361,33 @@ def _pool(files: int) -> ProcessPoolExecutor | nullcontext[None]:
 
 
 def _parsed(
-    batches: Iterator[list[tuple[Path, Path, str]]], pool: ProcessPoolExecutor | None
-) -> Iterator[list[Prepared | ArchiveError]]:
-    """Each batch parsed, the next one already parsing while the caller analyzes and stores this one.
+    batches: Iterator[list[tuple[Path, Path, str]]], pool: ProcessPoolExecutor | None, each: Callable[[], None]
+) -> Iterator[list[tuple[Path, Prepared | ArchiveError]]]:
+    """Each batch parsed, (folder, result) a file, the next one already parsing while the caller
+    analyzes and stores this one; `each` is called as each file's result comes back.
 
     Parsing needs none of the words jieba learns, so one pool serves every batch; the
     cores stay busy while the main process writes SQLite and tantivy.
     """
-    ahead = None
+    ahead: tuple[list[Path], Iterator[Prepared | ArchiveError]] | None = None
     for todo in batches:
         # Executor.map submits every task at once: the batch runs while the previous one is yielded.
-        submitted = pool.map(_prepare_star, todo, chunksize=16) if pool else map(_prepare_star, todo)
+        submitted = pool.map(_prepare_star, todo, chunksize=PARSE_CHUNK) if pool else map(_prepare_star, todo)
         if ahead is not None:
-            yield list(ahead)
-        ahead = submitted
+            yield _collected(*ahead, each)
+        ahead = [folder for _, folder, _ in todo], submitted
     if ahead is not None:
-        yield list(ahead)
+        yield _collected(*ahead, each)
+
+
+def _collected(
+    folders: list[Path], results: Iterator[Prepared | ArchiveError], each: Callable[[], None]
+) -> list[tuple[Path, Prepared | ArchiveError]]:
+    collected = []
+    for folder, result in zip(folders, results, strict=True):
+        collected.append((folder, result))
+        each()
+    return collected
 
 
 def analyze_all(prepared: list[Prepared], analyzer: Analyzer) -> list[list[Terms]]:

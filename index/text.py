@@ -182,12 +182,15 @@ class Analyzer:
         bounds = [(a, b) for a, b in zip(starts, [*starts[1:], len(body)], strict=True) if body[a:b].strip()]
         return [Sentence(a, b, tuple(self.analyze(body[a:b], lang))) for a, b in bounds]
 
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """Chinese words with jieba's part-of-speech tags (ns place, nr person, n noun, v verb, ...)."""
+        return [(word, tag) for word, tag in self._zh.tag(text, True)]
+
     def entities(self, question: str, lang: str) -> list[str]:
         """The names a question asks about, as analyzed terms: capitalised English words after the
         first, Chinese words jieba tags as place, person or organisation names."""
         if lang == "zh":
-            tagged = self._zh.tag(fold(question), True)
-            names = [word for word, tag in tagged if tag in _NAME_TAGS and len(word) > 1]
+            names = [word for word, tag in self.tagged(fold(question)) if tag in _NAME_TAGS and len(word) > 1]
             return [t for name in names for t in self.analyze(name, "zh")[-1:]]
         words = re.findall(r"[A-Za-z][A-Za-z'’]*", question)[1:]
         return [t for w in words if w[0].isupper() and w.lower() not in _NOT_NAMES for t in analyze_en(w)]

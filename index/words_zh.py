@@ -21,3 +21,7 @@ FROM = r"[由从]"
 FRAME_WORDS = "比重 比例 百分之 数量 数字 情况 占 总数 多大 大 多高 高 多长 长 多快 快 多远 钱 花"
 # Words that make a figure a plan or a goal rather than what came about.
 TARGET = r"计划|目标|任务|要求|争取|力争|预计|预期|可望|规划|指标|打算|设想"
+# jieba part-of-speech tags that end the noun a count counts (3个内河港口|开始): verbs, prepositions,
+# conjunctions, adverbs, particles, punctuation, pronouns, numerals, measure words, places and times.
+NOUN_ENDS = ("v", "p", "c", "d", "u", "x", "r", "m", "q", "y", "f", "t", "z")
+NOUN_USE = "vn"  # a verb used as a noun (投产) stays in the noun

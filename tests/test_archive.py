@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +35,7 @@ PARAGRAPHS_ZH_START = (
 
 
 def parse(text: str) -> Article:
-    return parse_text(text, NAME)
+    return parse_text(text, NAME, str(ARCHIVE))
 
 
 def english_part() -> str:
@@ -51,7 +52,7 @@ def reference() -> Article:
 
 
 def test_reference_header(reference: Article) -> None:
-    assert reference.id == article_id(NAME)
+    assert reference.id == article_id(str(ARCHIVE), NAME) and reference.archive == str(ARCHIVE)
     assert re.fullmatch(r"[0-9a-f]{12}", reference.id)
     assert reference.source == NAME
     assert reference.date == date(1989, 8, 29)
@@ -97,9 +98,10 @@ def test_reference_metadata_is_held_apart(reference: Article) -> None:
 
 
 def test_article_id_is_stable_and_distinct() -> None:
-    assert article_id("a/b.txt") == article_id("a/b.txt")
-    assert article_id("a/b.txt") != article_id("a/c.txt")
-    assert re.fullmatch(r"[0-9a-f]{12}", article_id("x.txt"))
+    assert article_id("/archive", "a/b.txt") == article_id("/archive", "a/b.txt")
+    assert article_id("/archive", "a/b.txt") != article_id("/archive", "a/c.txt")
+    assert article_id("/archive", "b.txt") != article_id("/other", "b.txt")  # one name in two folders
+    assert re.fullmatch(r"[0-9a-f]{12}", article_id("/archive", "x.txt"))
 
 
 def test_iter_archive_sorted_and_nested(tmp_path: Path) -> None:
@@ -116,7 +118,7 @@ def test_nested_source_is_posix_relative(tmp_path: Path) -> None:
     (folder / NAME).write_text(REFERENCE, encoding="utf-8")
     article = parse_file(folder / NAME, tmp_path)
     assert article.source == f"1989/08/{NAME}"
-    assert article.id == article_id(f"1989/08/{NAME}")
+    assert article.id == article_id(str(tmp_path), f"1989/08/{NAME}")
 
 
 def test_english_only() -> None:
@@ -152,7 +154,8 @@ def test_bom_and_crlf_give_the_same_article(reference: Article) -> None:
 
 def test_bom_and_crlf_through_parse_file(tmp_path: Path, reference: Article) -> None:
     (tmp_path / NAME).write_bytes(b"\xef\xbb\xbf" + REFERENCE.replace("\n", "\r\n").encode("utf-8"))
-    assert parse_file(tmp_path / NAME, tmp_path) == reference
+    assert parse_file(tmp_path / NAME, tmp_path) == replace(reference, id=article_id(str(tmp_path), NAME),
+                                                            archive=str(tmp_path))
 
 
 def test_trailing_spaces_and_stray_blank_lines(reference: Article) -> None:

@@ -107,3 +107,11 @@ async def test_a_typed_number_finds_the_figures_of_that_value(bot: Emulator) -> 
         titles = [r["title"] for r in (await inline(bot, USER, query)).params["results"]]
         assert titles[:1] == ["608 million Swiss francs"], (query, titles)
     assert [r["title"] for r in (await inline(bot, USER_ZH, "608")).params["results"]] == ["6.08亿瑞士法郎"]
+
+
+async def test_counts_are_named_by_what_they_count(bot: Emulator) -> None:
+    """3个内河港口 has no number in the translation ("the inland ports of Harbin, ..."): the noun
+    comes from the words that translate 内河港口; 400多个代表团 from its agreeing translation."""
+    ports = [r["title"] for r in (await inline(bot, USER, "inland river ports")).params["results"]]
+    assert "3 inland ports" in ports and "3 items" not in ports, ports
+    assert "over 400 delegations" in [r["title"] for r in (await inline(bot, USER, "400")).params["results"]]

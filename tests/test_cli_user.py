@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import json
 import os
 import pty
 import re
@@ -26,6 +27,9 @@ CLI = [sys.executable, "-m", "bot.cli"]
 SIX_ARTICLES = ROOT / "tests" / "data" / "archive"
 QUESTIONS = "How many laborers were sent to the Soviet Union?\n对苏经济技术合作合同多少项？\n"
 TERMINAL_ROWS, TERMINAL_COLUMNS = 24, 100
+GUILIN = "How many overseas tourists did Guilin receive last year?"
+LABORERS = "How many laborers were sent to the Soviet Union?"
+BOTH = f"{LABORERS}\n{GUILIN}\n"
 SHORT_MESSAGE_LINES = 3  # a mistake is explained in a line or two, never a page of log
 
 
@@ -122,6 +126,52 @@ def test_an_index_remembers_its_folders_and_ingesting_another_adds_to_it(tmp_pat
     gone.unlink()  # a file deleted from the second folder leaves the index; the first folder's stay
     again = run("ingest", str(second), "--index", str(index), "--json")
     assert '"articles": 6' in again.stdout and '"removed": 1' in again.stdout
+
+
+def test_a_rebuild_of_one_folder_keeps_every_folder_the_index_remembers(tmp_path: Path) -> None:
+    first, second, index = tmp_path / "first", tmp_path / "second", tmp_path / "ix"
+    shutil.copytree(SAMPLE, first)
+    shutil.copytree(SIX_ARTICLES, second)
+    run("ingest", str(first), "--index", str(index))
+    run("ingest", str(second), "--index", str(index))
+    rebuilt = run("ingest", str(first), "--index", str(index), "--rebuild", "--json")
+    assert rebuilt.returncode == 0 and '"articles": 7' in rebuilt.stdout and '"removed": 0' in rebuilt.stdout
+    info = run("info", "--index", str(index)).stdout
+    assert f"Archive folder: {first.resolve()}" in info and f"Archive folder: {second.resolve()}" in info
+    guilin = json.loads(run("ask", "--index", str(index), "--json", GUILIN).stdout)
+    assert guilin["found"] and guilin["archive"] == str(second.resolve())  # read again from the other folder
+    shutil.rmtree(first)  # a rebuild that cannot read a remembered folder stops, and the index stays
+    refused = run("ingest", str(second), "--index", str(index), "--rebuild")
+    assert refused.returncode == 1 and f"{first.resolve()}, which is missing" in refused.stderr
+    assert "The archive holds 7 " in run("info", "--index", str(index)).stdout
+
+
+def test_one_file_name_in_two_folders_is_two_articles_each_with_its_source(tmp_path: Path) -> None:
+    first, second, index = tmp_path / "first", tmp_path / "second", tmp_path / "ix"
+    first.mkdir()
+    shutil.copytree(SIX_ARTICLES, second)
+    shutil.copy(next(SAMPLE.glob("*.txt")), first / "a.txt")
+    (second / "1993-03-18_p7_guilin-tourism.txt").rename(second / "a.txt")
+    run("ingest", str(first), "--index", str(index))
+    added = run("ingest", str(second), "--index", str(index), "--json")
+    assert '"articles": 7' in added.stdout and '"added": 6' in added.stdout and '"removed": 0' in added.stdout
+
+    def asked() -> list[dict]:
+        return [json.loads(line) for line in run("ask", "--index", str(index), "--json", stdin=BOTH).stdout.split("\n")
+                if line]  # fmt: skip
+
+    laborers, guilin = asked()
+    assert (laborers["source"], laborers["archive"]) == ("a.txt", str(first.resolve()))
+    assert (guilin["source"], guilin["archive"]) == ("a.txt", str(second.resolve()))
+    assert laborers["article"] != guilin["article"] and all(
+        re.fullmatch(r"[0-9a-f]{12}", a["article"]) for a in (laborers, guilin))  # fit for a t.me deep link
+    run("ingest", str(second), "--index", str(index), "--rebuild")
+    assert [a["article"] for a in asked()] == [laborers["article"], guilin["article"]]  # ids outlive a rebuild
+    (second / "a.txt").unlink()  # deleted from the second folder: only that folder's a.txt goes
+    removed = run("ingest", str(second), "--index", str(index), "--json")
+    assert '"articles": 6' in removed.stdout and '"removed": 1' in removed.stdout
+    laborers_again, guilin_again = asked()
+    assert laborers_again["article"] == laborers["article"] and guilin_again.get("source") != "a.txt"
 
 
 def test_a_damaged_default_index_is_reported_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -130,12 +130,13 @@ def test_an_open_engine_follows_updates_and_rebuilds(archive: Path, tmp_path: Pa
     assert not names_manzhouli()
     copy = archive / "1990" / "may" / "copy.txt"
     copy.write_text(copy.read_text(encoding="utf-8").replace("绥芬河", "满洲里"), encoding="utf-8")
-    ingest(archive, index_dir)  # an update in place
+    ingest(archive, index_dir)  # an update in place, adding a second folder
     assert names_manzhouli()
-    assert engine.stats().articles == 2
-    ingest(SAMPLE, index_dir, rebuild=True)  # a new generation
+    assert engine.stats().articles == 3
+    copy.write_text(copy.read_text(encoding="utf-8").replace("满洲里", "绥芬河"), encoding="utf-8")
+    ingest(SAMPLE, index_dir, rebuild=True)  # a new generation, read again from both folders
     assert not names_manzhouli()
-    assert engine.stats().articles == 1
+    assert engine.stats().articles == 3
 
 
 def test_an_index_path_with_uri_characters_stays_inside_its_folder(tmp_path: Path) -> None:
@@ -159,3 +160,40 @@ def test_each_index_segments_with_its_own_archive_names(tmp_path: Path) -> None:
     assert "岔路沟" not in plain.analyzer.analyze("岔路沟口岸", "zh")
     assert "岔路沟" in Engine.open(tmp_path / "named").analyzer.analyze("岔路沟口岸", "zh")  # saved with the index
     assert named.ask("岔路沟口岸").hit is not None
+
+
+def test_the_progress_moves_while_files_are_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bar fed by ingest moves before the first file of a batch is stored, and ends at every file."""
+    from index import store
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    text = (SAMPLE / REFERENCE).read_text(encoding="utf-8")
+    files = store.SMALL + 10  # enough to be parsed by worker processes
+    for n in range(files):
+        (folder / f"{n:03}.txt").write_text(text, encoding="utf-8")
+    shown: list[tuple[int, int]] = []
+    at_first_store: list[int] = []
+    storing = store._store
+
+    def store_noting(*args: object) -> None:
+        if not at_first_store:
+            at_first_store.append(shown[-1][0] if shown else 0)
+        storing(*args)
+
+    monkeypatch.setattr(store, "_store", store_noting)
+    ingest(folder, tmp_path / "ix", progress=lambda done, total: shown.append((done, total)))
+    assert at_first_store[0] >= files // 2 - 1  # the whole batch parsed, and the bar showed it
+    assert [done for done, _ in shown] == sorted(done for done, _ in shown) and shown[-1] == (files, files)
+
+
+def test_an_index_of_an_older_format_is_rebuilt_with_every_folder_it_remembers(archive: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    ingest(SAMPLE, index_dir)
+    generation = current(index_dir)
+    # what format 2 wrote: each folder with its files; this version cannot read that index
+    (generation / "manifest.json").write_text(json.dumps({"format": 2}))
+    (generation / "archives.json").write_text(json.dumps({str(SAMPLE.resolve()): [REFERENCE]}))
+    report = ingest(archive, index_dir)  # built anew: the sample's folder is read again, not dropped
+    assert (report.articles, report.removed) == (3, 0)
+    assert Engine.open(index_dir).archives() == sorted([str(SAMPLE.resolve()), str(archive.resolve())])
