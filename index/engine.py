@@ -151,15 +151,15 @@ class Engine:
         ranked = self.ranked(frame)
         results: list[tuple[float, Candidate, Figure | None]] = []
         seen: set[str] = set()
-        for k, (score, candidate) in enumerate(ranked):
+        for k, (score, candidate, values) in enumerate(ranked):
             passage = candidate.found.passage.id
             if passage in seen:
                 continue
             seen.add(passage)
             runner_up = ranked[k + 1][0] if k + 1 < len(ranked) else None
-            other = next((s for s, c in ranked[k + 1 :] if c.found.passage.id != passage), None)
-            sure_answer = self.ranker.answer.probability(score, runner_up)
-            sure_passage = self.ranker.passage.probability(score, other)
+            other = next((s for s, c, _ in ranked[k + 1 :] if c.found.passage.id != passage), None)
+            sure_answer = self.ranker.sure_of_answer(score, runner_up, values)
+            sure_passage = self.ranker.sure_of_passage(score, other, values)
             if sure_answer >= self.ranker.answer.threshold:
                 results.append((sure_answer, candidate, candidate.figure))
             elif sure_passage >= self.ranker.passage.threshold:
@@ -168,11 +168,11 @@ class Engine:
                 return []
         return results
 
-    def ranked(self, frame: Frame) -> list[tuple[float, Candidate]]:
-        """Every candidate of the question with the ranker's score, best first."""
+    def ranked(self, frame: Frame) -> list[tuple[float, Candidate, list[float]]]:
+        """Every candidate of the question with the ranker's score and its feature values, best first."""
         scored = self.scored(frame)
-        ranked = [(self.ranker.score(v), c) for c, v in zip(scored.candidates, scored.vectors, strict=True)]
-        return sorted(ranked, key=lambda pair: -pair[0])
+        ranked = [(self.ranker.score(v), c, v) for c, v in zip(scored.candidates, scored.vectors, strict=True)]
+        return sorted(ranked, key=lambda ranking: -ranking[0])
 
     def scored(self, frame: Frame) -> Scored:
         """The question's candidates and their feature vectors (what training fits and serving weighs)."""
@@ -180,24 +180,25 @@ class Engine:
         return Scored(pool, pool.candidates, [features.vector(pool, c) for c in pool.candidates])
 
     def _retrieve(self, frame: Frame) -> list[Found]:
-        """Passages from the question-language search and from the lexicon-translated one."""
+        """Passages from the question-language search and the lexicon-translated one, and the passages of
+        the figure contexts both find."""
         limit = Filters(page=frame.page) if frame.page else None
-        crossed = sorted(self.lexicon.translate(frame.content_tokens, frame.lang))
-        searches = {
-            "own": self.search.search(list(frame.tokens), frame.lang, CANDIDATES, limit),
-            "cross": self.search.search(crossed, candidates.other(frame.lang), CROSS_CANDIDATES, limit),
+        queries = {
+            "own": (list(frame.tokens), frame.lang),
+            "cross": (sorted(self.lexicon.translate(frame.content_tokens, frame.lang)), candidates.other(frame.lang)),
         }
         scores: dict[int, dict[str, float]] = {}
         ranks: dict[int, dict[str, int | None]] = {}
-        for side, found in searches.items():
+        contexts: dict[int, dict[tuple[str, int], tuple[float, int]]] = {}
+        for side, (tokens, lang) in queries.items():
+            found = self.search.search(tokens, lang, CANDIDATES if side == "own" else CROSS_CANDIDATES, limit)
             for rank, (doc, score) in enumerate(found):
                 scores.setdefault(doc, {"own": 0.0, "cross": 0.0})[side] = score
                 ranks.setdefault(doc, {"own": None, "cross": None})[side] = rank
-        contexts: dict[int, dict[int, tuple[float, int]]] = {}
-        if not frame.page:  # figure contexts carry no page: a question naming one keeps to the passages
-            found_contexts = self.contexts.search_figures(list(frame.tokens), frame.lang, CONTEXT_CANDIDATES)
-            for rank, (doc, figure, score) in enumerate(found_contexts):
-                contexts.setdefault(doc, {})[figure] = (score, rank)
+            for rank, (doc, figure, score) in enumerate(
+                self.contexts.search_figures(tokens, lang, CONTEXT_CANDIDATES, limit)
+            ):
+                contexts.setdefault(doc, {})[side, figure] = (score, rank)
                 scores.setdefault(doc, {"own": 0.0, "cross": 0.0})
                 ranks.setdefault(doc, {"own": None, "cross": None})
         passages = self.content.passages(list(scores))
@@ -241,7 +242,7 @@ class Engine:
         else:
             found = [
                 FigureHit(c.figure, c.found.passage, c.found.article, p)
-                for p, c in self.ranked(self.frame(query, text.detect_lang(query)))
+                for p, c, _ in self.ranked(self.frame(query, text.detect_lang(query)))
                 if c.figure is not None and c.figure.unit not in UNSPOKEN_UNITS
             ]
         found.sort(key=lambda hit: hit.figure.unit in RELATIVE_UNITS)  # stable: probability order within each

@@ -119,9 +119,11 @@ class TextIndex:
         docs = searcher.fast_field_values("doc", [address for _, address in hits])
         return [(doc, score) for doc, (score, _) in zip(docs, hits, strict=True)]
 
-    def search_figures(self, tokens: list[str], lang: str, limit: int = 10) -> list[tuple[int, int, float]]:
+    def search_figures(
+        self, tokens: list[str], lang: str, limit: int = 10, filters: Filters | None = None
+    ) -> list[tuple[int, int, float]]:
         """Top figure contexts as (doc of their passage, figure position, BM25 score), best first."""
-        searcher, hits = self._top(tokens, lang, limit, None)
+        searcher, hits = self._top(tokens, lang, limit, filters)
         addresses = [address for _, address in hits]
         docs = searcher.fast_field_values("doc", addresses)
         figures = searcher.fast_field_values("figure", addresses)

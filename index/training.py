@@ -7,10 +7,11 @@ number, cites none). Three steps:
    fitted by L-BFGS on the training questions that have a right candidate, its
    L2 strength chosen by the dev questions' top-1;
 2. the calibrators: logistic regressions of "the best candidate is right" on its
-   score and its lead over the next candidate, and of "its passage is right" on
-   its score and its lead over the best of another passage, fitted on scores the
-   scorer gave questions it was not fitted on (folds by article), unanswerable
-   ones included;
+   score, its lead over the next candidate and its standardised features, and of
+   "its passage is right" on its score, its lead over the best of another passage
+   and its features, fitted on the choices a scorer made for questions it was
+   not fitted on (folds by article), unanswerable ones included; their L2
+   strength chosen by the share of dev figure questions answered right;
 3. the thresholds: the lowest confidence at which the dev questions whose answer
    is a figure, when answered, cite the right figure at least `PRECISION` of the
    time; and the lowest at which the passages given (every dev question counted,
@@ -36,6 +37,10 @@ from index.ranker import Calibrator, Ranker, lead
 PRECISION = 0.9  # of figures cited (and of passages given), the share that must be right
 STRENGTHS = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # L2 penalties tried on dev (per question, on standardised features)
 FOLDS = 5  # out-of-fold scores for the calibrator: each fold's articles scored by a model fitted without them
+# L2 penalties of the calibrators tried on dev, chosen by the share of figure questions answered right at
+# the thresholds (1/C of scikit-learn's LogisticRegression); they weigh the best candidate's features too.
+CALIBRATION_STRENGTHS = (1.0, 10.0, 100.0)
+CALIBRATION_ITERATIONS = 2000  # enough for L-BFGS to converge on ~140 standardised columns
 
 
 @dataclass(frozen=True)
@@ -84,11 +89,23 @@ def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] 
     mask = np.array([name in keep for name in NAMES], dtype=float)
     fitted = [_scorer(train, mean, scale, mask, strength) for strength in STRENGTHS]
     best = max(fitted, key=lambda ranker: top1(ranker, dev))
-    strength = STRENGTHS[fitted.index(best)]
-    answer, passage = _calibrators(train, mean, scale, mask, strength)
-    calibrated = replace(best, answer=answer, passage=passage)
+    held_out = _held_out(train, mean, scale, mask, STRENGTHS[fitted.index(best)])
+    calibrated = [_thresholded(best, *_calibrators(held_out, mean, scale, mask, s), dev) for s in CALIBRATION_STRENGTHS]
+    return max(calibrated, key=lambda ranker: figures_right(ranker, dev))
+
+
+def _thresholded(ranker: Ranker, answer: Calibrator, passage: Calibrator, dev: Sequence[Examples]) -> Ranker:
+    calibrated = replace(ranker, answer=answer, passage=passage)
     return replace(calibrated, answer=replace(answer, threshold=_answer_threshold(calibrated, dev)),
                    passage=replace(passage, threshold=_passage_threshold(calibrated, dev)))
+
+
+def figures_right(ranker: Ranker, examples_: Sequence[Examples]) -> float:
+    """Share of the questions whose answer is a figure that are answered with the right figure
+    (what the figure measure counts: a decline is not right)."""
+    asked = [c for c in choices(ranker, examples_) if c.question.figure]
+    sure = [c.figure_right and answer_confidence(ranker, c) >= ranker.answer.threshold for c in asked]
+    return sum(sure) / len(sure) if sure else 0.0
 
 
 def _standardisation(train: Sequence[Examples]) -> tuple[np.ndarray, np.ndarray]:
@@ -137,6 +154,7 @@ class Choice:
     score: float  # the best candidate's
     runner_up: float | None  # the next candidate's
     other_passage: float | None  # the best candidate's of another passage
+    values: tuple[float, ...]  # the best candidate's feature values
     right: bool  # the best candidate is the labelled answer
     figure_right: bool  # it cites the labelled value (what the figure measure counts)
     passage_right: bool  # it comes from the labelled paragraph
@@ -146,7 +164,7 @@ def choices(ranker: Ranker, examples_: Iterable[Examples]) -> list[Choice]:
     out = []
     for e in examples_:
         if not e.vectors:
-            out.append(Choice(e.question, float("-inf"), None, None, False, False, False))
+            out.append(Choice(e.question, float("-inf"), None, None, (), False, False, False))
             continue
         scored = sorted(((ranker.score(v), k) for k, v in enumerate(e.vectors)), reverse=True)
         score, k = scored[0]
@@ -154,7 +172,8 @@ def choices(ranker: Ranker, examples_: Iterable[Examples]) -> list[Choice]:
         figure_right = want is not None and same_value(e.figures[k], float(want))
         runner_up = scored[1][0] if len(scored) > 1 else None
         other = next((s for s, j in scored if e.passages[j] != e.passages[k]), None)
-        out.append(Choice(e.question, score, runner_up, other, e.right[k], figure_right, e.in_passage[k]))
+        out.append(Choice(e.question, score, runner_up, other, tuple(e.vectors[k]), e.right[k], figure_right,
+                          e.in_passage[k]))
     return out
 
 
@@ -164,33 +183,45 @@ def top1(ranker: Ranker, examples_: Sequence[Examples]) -> float:
     return sum(c.right for c in answerable) / len(answerable) if answerable else 0.0
 
 
-def _calibrators(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
-                 strength: float) -> tuple[Calibrator, Calibrator]:
-    """Both calibrators, fitted on out-of-fold scores (thresholds still unset)."""
-    from sklearn.linear_model import LogisticRegression
-
+def _held_out(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
+              strength: float) -> list[Choice]:
+    """The scorer's choice for every training question, by a scorer fitted without its article's fold."""
     homes = sorted({e.question.home or "" for e in train})
     held_out: list[Choice] = []
     for fold in range(FOLDS):
         held = {h for i, h in enumerate(homes) if i % FOLDS == fold}
         ranker = _scorer([e for e in train if e.question.home not in held], mean, scale, mask, strength)
         held_out += choices(ranker, [e for e in train if e.question.home in held and e.vectors])
+    return held_out
+
+
+def _calibrators(held_out: Sequence[Choice], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
+                 strength: float) -> tuple[Calibrator, Calibrator]:
+    """Both calibrators, logistic regressions on the out-of-fold choices with an L2 `strength`
+    (thresholds still unset)."""
+    from sklearn.linear_model import LogisticRegression
 
     def fitted(rival: Callable[[Choice], float | None], right: Callable[[Choice], bool]) -> Calibrator:
-        rows = [[c.score, lead(c.score, rival(c))] for c in held_out]
-        model = LogisticRegression().fit(rows, [right(c) for c in held_out])
-        return Calibrator(float(model.intercept_[0]), float(model.coef_[0][0]), float(model.coef_[0][1]), 1.0)
+        rows = [[c.score, lead(c.score, rival(c)), *((np.array(c.values) - mean) / scale * mask)] for c in held_out]
+        model = LogisticRegression(C=1 / strength, max_iter=CALIBRATION_ITERATIONS)
+        model.fit(rows, [right(c) for c in held_out])
+        by_score, by_lead, *by_feature = (float(w) for w in model.coef_[0])
+        return Calibrator(float(model.intercept_[0]), by_score, by_lead, 1.0, tuple(by_feature))
 
     return (fitted(lambda c: c.runner_up, lambda c: c.right),
             fitted(lambda c: c.other_passage, lambda c: c.passage_right))
 
 
 def answer_confidence(ranker: Ranker, choice: Choice) -> float:
-    return ranker.answer.probability(choice.score, choice.runner_up) if choice.score > float("-inf") else 0.0
+    if choice.score == float("-inf"):
+        return 0.0
+    return ranker.sure_of_answer(choice.score, choice.runner_up, choice.values)
 
 
 def passage_confidence(ranker: Ranker, choice: Choice) -> float:
-    return ranker.passage.probability(choice.score, choice.other_passage) if choice.score > float("-inf") else 0.0
+    if choice.score == float("-inf"):
+        return 0.0
+    return ranker.sure_of_passage(choice.score, choice.other_passage, choice.values)
 
 
 def _answer_threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
