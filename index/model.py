@@ -158,7 +158,3 @@ class Series:
     lang: str
     unit: str
     points: tuple[Point, ...] = ()
-
-    @property
-    def found(self) -> bool:
-        return bool(self.points)
