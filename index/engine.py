@@ -16,11 +16,14 @@ from index import answer, candidates, features, store, text
 from index import figures as figs
 from index.candidates import Candidate, Found, Pool
 from index.content import Content
-from index.model import QUESTION_CUT, Answer, Article, Figure, FigureHit, Flag, Hit, Passage
+from index.model import QUESTION_CUT, Answer, Article, Figure, FigureHit, Flag, Hit, Passage, Series
 from index.question import Frame
 from index.question import read as read_question
 from index.ranker import Ranker
 from index.search import Filters, TextIndex
+from index.series import PASSAGES as SERIES_PASSAGES
+from index.series import build as build_series
+from index.series import measures as may_be_point
 from index.text import Analyzer
 
 # Passages read from each search. On the corpus's train and dev questions the right passage is among the
@@ -174,24 +177,36 @@ class Engine:
         ranked = [(self.ranker.score(v), c, v) for c, v in zip(scored.candidates, scored.vectors, strict=True)]
         return sorted(ranked, key=lambda ranking: -ranking[0])
 
-    def scored(self, frame: Frame) -> Scored:
+    def scored(self, frame: Frame, own: int = CANDIDATES, cross: int = CROSS_CANDIDATES) -> Scored:
         """The question's candidates and their feature vectors (what training fits and serving weighs)."""
-        pool = candidates.pool(frame, self.lexicon, self._retrieve(frame))
+        pool = candidates.pool(frame, self.lexicon, self._retrieve(frame, own, cross))
         return Scored(pool, pool.candidates, [features.vector(pool, c) for c in pool.candidates])
 
-    def _retrieve(self, frame: Frame) -> list[Found]:
-        """Passages from the question-language search and the lexicon-translated one, and the passages of
-        the figure contexts both find."""
+    def series(self, query: str, lang: str | None = None, start: int | None = None, end: int | None = None) -> Series:
+        """The figure a query names across the archive, one point a year from `start` to `end` (inclusive)."""
+        self._follow()
+        query, _ = clean(query)
+        reply = lang or text.detect_lang(query)
+        frame = self.frame(query, text.detect_lang(query, default=reply))
+        pool = candidates.pool(frame, self.lexicon, self._retrieve(frame, SERIES_PASSAGES, SERIES_PASSAGES))
+        ranked = [(self.ranker.score(v), c, v) for c in pool.candidates if may_be_point(c)
+                  for v in (features.vector(pool, c),)]
+        return build_series(pool, ranked, self.ranker, self.analyzer, self.passages, reply, start, end)
+
+    def _retrieve(self, frame: Frame, own: int = CANDIDATES, cross: int = CROSS_CANDIDATES) -> list[Found]:
+        """Passages from the question-language search and the lexicon-translated one (`own` and `cross`
+        passages read from each), and the passages of the figure contexts both find."""
         limit = Filters(page=frame.page) if frame.page else None
         queries = {
-            "own": (list(frame.tokens), frame.lang),
-            "cross": (sorted(self.lexicon.translate(frame.content_tokens, frame.lang)), candidates.other(frame.lang)),
+            "own": (list(frame.tokens), frame.lang, own),
+            "cross": (sorted(self.lexicon.translate(frame.content_tokens, frame.lang)), candidates.other(frame.lang),
+                      cross),
         }
         scores: dict[int, dict[str, float]] = {}
         ranks: dict[int, dict[str, int | None]] = {}
         contexts: dict[int, dict[tuple[str, int], tuple[float, int]]] = {}
-        for side, (tokens, lang) in queries.items():
-            found = self.search.search(tokens, lang, CANDIDATES if side == "own" else CROSS_CANDIDATES, limit)
+        for side, (tokens, lang, count) in queries.items():
+            found = self.search.search(tokens, lang, count, limit)
             for rank, (doc, score) in enumerate(found):
                 scores.setdefault(doc, {"own": 0.0, "cross": 0.0})[side] = score
                 ranks.setdefault(doc, {"own": None, "cross": None})[side] = rank

@@ -66,6 +66,7 @@ class Ranker:
     weights: tuple[float, ...]
     answer: Calibrator = UNFITTED  # is the best (passage, figure) right?
     passage: Calibrator = UNFITTED  # is the best candidate's passage right?
+    point_threshold: float = 1.0  # the answer probability from which a figure is a point of a series
 
     def score(self, values: Sequence[float]) -> float:
         """The candidate's linear score: higher is more likely the answer."""
@@ -91,7 +92,7 @@ class Ranker:
         answer, passage = ({**raw[part], "by_feature": tuple(raw[part].get("by_feature", ()))}
                            for part in ("answer", "passage"))
         ranker = cls(tuple(raw["names"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["weights"]),
-                     Calibrator(**answer), Calibrator(**passage))
+                     Calibrator(**answer), Calibrator(**passage), raw.get("point_threshold", 1.0))
         if ranker.names != NAMES:
             raise RankerMismatch("the ranker was fitted on other features: run `archive-bot train` again")
         return ranker

@@ -25,3 +25,5 @@ TARGET = r"计划|目标|任务|要求|争取|力争|预计|预期|可望|规划
 # conjunctions, adverbs, particles, punctuation, pronouns, numerals, measure words, places and times.
 NOUN_ENDS = ("v", "p", "c", "d", "u", "x", "r", "m", "q", "y", "f", "t", "z")
 NOUN_USE = "vn"  # a verb used as a noun (投产) stays in the noun
+# Words that make a figure in their sentence an early count or an estimate, which a later report may revise.
+PRELIMINARY = r"初步|预计|估计|推算|可达|快报"
