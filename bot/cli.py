@@ -1,4 +1,4 @@
-"""archive-bot: ingest | ask | eval | train | figures | serve | chat | bench.
+"""archive-bot: ingest | ask | series | eval | train | figures | serve | chat | bench.
 
 Exit codes: 0 success, 1 a failure the message explains, 2 bad usage.
 """
@@ -99,6 +99,18 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--lang", choices=("en", "zh"), help="the answer's language (default: the question's)")
     command.add_argument("--json", action="store_true", help="one JSON answer per line (the contract of DESIGN.md)")
     command.set_defaults(run=_ask)
+
+    command = _command(commands, "series", "a figure across the archive, one point a year: a table, JSON or a chart")
+    command.add_argument("query", metavar="QUERY", help="what the figure measures, e.g. \"national grain output\" "
+                         "or 全国粮食总产量")  # fmt: skip
+    command.add_argument("--from", dest="start", type=int, metavar="YEAR", help="the first year shown")
+    command.add_argument("--to", dest="end", type=int, metavar="YEAR", help="the last year shown")
+    command.add_argument("--json", action="store_true", help="print the series as JSON (points with sources)")
+    command.add_argument("--png", type=Path, metavar="FILE", help="also draw the series as a PNG chart into FILE")
+    _index_option(command)
+    command.add_argument("--lang", choices=("en", "zh"), help="the language of the table and chart "
+                         "(default: the query's)")  # fmt: skip
+    command.set_defaults(run=_series)
 
     command = _command(commands, "info", "what the index holds: articles, passages, figures, dates, folders")
     _index_option(command)
@@ -240,6 +252,32 @@ def _ask(args: argparse.Namespace) -> int:
             print(json.dumps(present.as_json(result), ensure_ascii=False), flush=True)
         else:
             print(("" if number == 0 else f"\n{SEPARATOR}\n\n") + present.text(result), flush=True)
+    return 0
+
+
+def _series(args: argparse.Namespace) -> int:
+    if not args.query.strip():
+        return _usage("the query is empty; name a figure, e.g. archive-bot series \"national grain output\"")
+    if args.start is not None and args.end is not None and args.start > args.end:
+        return _usage(f"--from {args.start} is after --to {args.end}")
+    engine = open_engine(args.index)
+    series = engine.series(args.query, lang=args.lang, start=args.start, end=args.end)
+    lang = series.lang
+    if not series.points:
+        print(f"archive-bot: {present.series_none(series, lang, args.start, args.end)}", file=sys.stderr)
+        return 1
+    if args.png:
+        from bot.chart import png  # matplotlib is loaded only to draw
+
+        try:
+            args.png.write_bytes(png(series, lang))
+        except OSError as error:
+            print(f"archive-bot: cannot write the chart to {args.png}: {error.strerror}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps(present.series_json(series), ensure_ascii=False))
+    else:
+        print(present.series_text(series, lang))
     return 0
 
 

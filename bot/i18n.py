@@ -39,6 +39,31 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     "shown_original": ("Original (Chinese):", "原文："),
     "shown_translation": ("English translation:", "英文译文："),
     "inline_page": (", p. {page}", " 第{page}版"),
+    # -- series: a figure over the years ------------------------------------------
+    "series_title": ("{query}, {first}–{last}", "{query}（{first}—{last}年）"),
+    "series_title_one": ("{query}, {first}", "{query}（{first}年）"),
+    "series_axis": ("{unit}", "{unit}"),
+    "series_axis_scaled": ("million {unit}", "万{unit}"),
+    "series_year": ("Year", "年份"),
+    "series_value": ("Value", "数值"),
+    "series_qualifier": ("Qualifier", "限定"),
+    "series_source": ("Source", "出处"),
+    "series_sources": ("Sources:", "出处："),
+    "series_exact": ("exact", "确数"),
+    "qualifier_over": ("over", "多"),
+    "qualifier_nearly": ("nearly", "近"),
+    "qualifier_about": ("about", "约"),
+    "qualifier_at_least": ("at least", "至少"),
+    "preliminary": ("preliminary", "初步"),
+    "series_other": ("also reported: {value}, {source}", "另一报道：{value}，{source}"),
+    "series_none": (
+        "Nothing in the archive gives this figure year by year: {query}. Try other words, e.g. national grain output.",
+        "档案中没有找到这个数字的逐年报道：{query}。请换个说法，例如：全国粮食总产量。",
+    ),
+    "series_none_between": (
+        "Nothing in the archive gives this figure between {start} and {end}: {query}.",
+        "档案中没有找到 {start} 至 {end} 年间的这个数字：{query}。",
+    ),
     # -- the bot's own messages ------------------------------------------------
     "welcome": (
         "Hello! I answer questions about the People's Daily archive ({articles} articles, {years}), "

@@ -11,6 +11,7 @@ through `escape`; the only tags produced are b and i.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from bot.render import escape, split_html
 from index import figures as figs
 from index.answer import corrected, figure_text, mistranslation
 from index.engine import Stats
-from index.model import Answer, Article, FigureHit, Flag, Hit, Passage
+from index.model import MISTRANSLATED, PRELIMINARY, Answer, Article, FigureHit, Flag, Hit, Passage, Point, Series
 
 # About six lines of a phone screen: room for a sentence that states a figure and a little
 # of the next; a longer sentence is cut around the figure.
@@ -368,3 +369,104 @@ def figure_result(hit: FigureHit, lang: str) -> tuple[str, str, str]:
 def _spans_of(text: str, needle: str) -> list[tuple[int, int]]:
     start = text.find(needle) if needle else -1
     return [(start, start + len(needle))] if start >= 0 else []
+
+
+# -- series: a figure over the years ------------------------------------------------------
+
+
+def point_value(point: Point, series: Series, lang: str) -> str:
+    """A point's value in the series' unit: "405 million tons", "4.05亿吨"."""
+    return figs.quantity(point.value, series.unit, lang)
+
+
+def point_qualifier(point: Point, lang: str) -> str:
+    """What qualifies a point: its printed qualifier (多, 近, about) and whether it is preliminary; "" for
+    an exact final figure."""
+    words = (
+        [t(f"qualifier_{point.figure.qualifier.replace(' ', '_')}", lang)] if point.figure.qualifier != "exact" else []
+    )
+    words += [t("preliminary", lang)] * any(f.code == PRELIMINARY for f in point.flags)
+    return ", ".join(words) if lang == "en" else "，".join(words)
+
+
+def point_notes(point: Point, series: Series, lang: str) -> list[str]:
+    """The notes under a point: its mistranslation (an English reader's) and the other reports of its year."""
+    shown = [f for f in point.flags if f.code == MISTRANSLATED and lang == "en"]
+    notes = [flag_text(f, lang) for f in shown]
+    notes += [
+        t("series_other", lang, value=point_value(o, series, lang), source=citation(o.hit.article, lang))
+        for o in point.others
+    ]
+    return notes
+
+
+def series_title(series: Series, lang: str) -> str:
+    years = [p.year for p in series.points]
+    if years and years[0] != years[-1]:
+        return t("series_title", lang, query=series.query, first=years[0], last=years[-1])
+    return t("series_title_one", lang, query=series.query, first=years[0]) if years else series.query
+
+
+def series_none(series: Series, lang: str, start: int | None = None, end: int | None = None) -> str:
+    if start is None and end is None:
+        return t("series_none", lang, query=series.query)
+    return t("series_none_between", lang, query=series.query, start=start or "…", end=end or "…")
+
+
+def series_text(series: Series, lang: str) -> str:
+    """The series as a terminal table: year, value, qualifier, source; notes under their point."""
+    head = [t(k, lang) for k in ("series_year", "series_value", "series_qualifier", "series_source")]
+    rows = [head] + [
+        [str(p.year), point_value(p, series, lang), point_qualifier(p, lang) or "-", citation(p.hit.article, lang)]
+        for p in series.points
+    ]
+    width = [max(_width(r[k]) for r in rows) for k in range(3)]
+    lines = [series_title(series, lang), ""]
+    for k, row in enumerate(rows):
+        lines.append("  ".join([*(_pad(cell, width[i]) for i, cell in enumerate(row[:3])), row[3]]).rstrip())
+        if k:
+            lines += [
+                f"{' ' * (width[0] + 2)}{t('note', lang, text=n)}"
+                for n in point_notes(series.points[k - 1], series, lang)
+            ]
+    return "\n".join(lines)
+
+
+def _width(cell: str) -> int:
+    """Columns a cell takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
+
+
+def _pad(cell: str, width: int) -> str:
+    return cell + " " * (width - _width(cell))
+
+
+def series_json(series: Series) -> dict[str, Any]:
+    """The series for scripts: each point with its figure as printed, source and notes."""
+    lang = series.lang
+    return {
+        "query": series.query,
+        "lang": lang,
+        "unit": series.unit,
+        "title": series_title(series, lang),
+        "points": [_point_json(p, series) for p in series.points],
+    }
+
+
+def _point_json(point: Point, series: Series) -> dict[str, Any]:
+    lang = series.lang
+    return {
+        "year": point.year,
+        "value": point.value,
+        "text": point_value(point, series, lang),
+        "qualifier": point.figure.qualifier,
+        "preliminary": any(f.code == PRELIMINARY for f in point.flags),
+        "figure": figs.as_json(point.figure),
+        "source": point.hit.article.source,
+        "article": point.hit.article.id,
+        "passage_zh": point.hit.passage.zh,
+        "citation": citation_json(point.hit.article, lang),
+        "score": round(point.hit.score, 3),
+        "warnings": [flag_text(f, lang) for f in point.flags if f.code == MISTRANSLATED],
+        "others": [_point_json(o, series) for o in point.others],
+    }

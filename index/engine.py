@@ -16,11 +16,13 @@ from index import answer, candidates, features, store, text
 from index import figures as figs
 from index.candidates import Candidate, Found, Pool
 from index.content import Content
-from index.model import QUESTION_CUT, Answer, Article, Figure, FigureHit, Flag, Hit, Passage
+from index.model import QUESTION_CUT, Answer, Article, Figure, FigureHit, Flag, Hit, Passage, Series
 from index.question import Frame
 from index.question import read as read_question
 from index.ranker import Ranker
 from index.search import Filters, TextIndex
+from index.series import PASSAGES as SERIES_PASSAGES
+from index.series import build as build_series
 
 # Passages read from each search. On the corpus's train and dev questions the right passage is among the
 # first 8 of the question's language or the first 5 through the lexicon for 99.1% of those that have one
@@ -169,18 +171,29 @@ class Engine:
         ranked = [(self.ranker.score(v), c) for c, v in zip(scored.candidates, scored.vectors, strict=True)]
         return sorted(ranked, key=lambda pair: -pair[0])
 
-    def scored(self, frame: Frame) -> Scored:
+    def scored(self, frame: Frame, own: int = CANDIDATES, cross: int = CROSS_CANDIDATES) -> Scored:
         """The question's candidates and their feature vectors (what training fits and serving weighs)."""
-        pool = candidates.pool(frame, self.lexicon, self._retrieve(frame))
+        pool = candidates.pool(frame, self.lexicon, self._retrieve(frame, own, cross))
         return Scored(pool, pool.candidates, [features.vector(pool, c) for c in pool.candidates])
 
-    def _retrieve(self, frame: Frame) -> list[Found]:
-        """Passages from the question-language search and from the lexicon-translated one."""
+    def series(self, query: str, lang: str | None = None, start: int | None = None, end: int | None = None) -> Series:
+        """The figure a query names across the archive, one point a year from `start` to `end` (inclusive)."""
+        self._follow()
+        query, _ = clean(query)
+        reply = lang or text.detect_lang(query)
+        frame = self.frame(query, text.detect_lang(query, default=reply))
+        scored = self.scored(frame, SERIES_PASSAGES, SERIES_PASSAGES)
+        ranked = [(self.ranker.score(v), c) for c, v in zip(scored.candidates, scored.vectors, strict=True)]
+        return build_series(scored.pool, ranked, self.ranker, reply, start, end)
+
+    def _retrieve(self, frame: Frame, own: int = CANDIDATES, cross: int = CROSS_CANDIDATES) -> list[Found]:
+        """Passages from the question-language search and from the lexicon-translated one (`own` and `cross`
+        passages read from each)."""
         limit = Filters(page=frame.page) if frame.page else None
         crossed = sorted(self.lexicon.translate(frame.content_tokens, frame.lang))
         searches = {
-            "own": self.search.search(list(frame.tokens), frame.lang, CANDIDATES, limit),
-            "cross": self.search.search(crossed, candidates.other(frame.lang), CROSS_CANDIDATES, limit),
+            "own": self.search.search(list(frame.tokens), frame.lang, own, limit),
+            "cross": self.search.search(crossed, candidates.other(frame.lang), cross, limit),
         }
         scores: dict[int, dict[str, float]] = {}
         ranks: dict[int, dict[str, int | None]] = {}

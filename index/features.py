@@ -356,6 +356,11 @@ def _segment(pool: Pool, c: Candidate, before: bool) -> str:
     return zh[f.span[1] : end]
 
 
+def lead_segment(pool: Pool, c: Candidate) -> str:
+    """The words of the original that lead to the figure, from the figure before it or its sentence's start."""
+    return _segment(pool, c, before=True)
+
+
 def own_before(pool: Pool, c: Candidate) -> float:
     """Share of the question's information between the previous figure and this one (what it measures)."""
     segment = _segment(pool, c, before=True)

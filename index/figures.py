@@ -464,6 +464,17 @@ def _slipped(z: Figure, e: Figure) -> bool:
     return abs(power - round(power)) < 1e-6 and 1 <= abs(round(power)) <= 4
 
 
+# Weights in tons: a series brings 万吨, 亿斤 and 公斤 to one unit (1 jin = 0.5 kg, 1 dan = 100 jin).
+TONS = {"tons": 1.0, "kg": 1e-3, "jin": 5e-4, "dan": 5e-2}
+
+
+def in_common_unit(figure: Figure) -> tuple[float, str]:
+    """The figure's value and unit, a weight brought to tons; any other unit as it is."""
+    if figure.unit in TONS:
+        return figure.value * TONS[figure.unit], "tons"
+    return figure.value, figure.unit
+
+
 # Rendering ------------------------------------------------------------------
 
 _EN_NAMES = {
@@ -489,6 +500,18 @@ _EN_MEASURES = {
 }
 _EN_QUALIFIER = {"over": "over", "nearly": "nearly", "about": "about", "at least": "at least"}
 _ZH_QUALIFIER = {"over": "超过", "nearly": "近", "about": "约", "at least": "至少"}
+
+
+def quantity(value: float, unit: str, lang: str) -> str:
+    """An amount in a unit, in `lang`: "405 million tons", "40500万吨"."""
+    if lang == "zh":
+        return _zh_amount(value) + _ZH_NAMES.get(unit, unit)
+    return f"{_en_amount(value)} {_EN_NAMES.get(unit, unit)}".strip()
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """A unit's name in `lang`: tons, 吨; a currency code as its name."""
+    return (_ZH_NAMES if lang == "zh" else _EN_NAMES).get(unit, unit)
 
 
 def _trim(x: float, places: int) -> str:

@@ -94,6 +94,7 @@ class FigureHit:
 
 MISTRANSLATED = "mistranslated"  # values: printed (the English as printed), original, correct
 QUESTION_CUT = "question_cut"  # values: limit (characters read)
+PRELIMINARY = "preliminary"  # a series point from an early count or an estimate; no values
 
 
 @dataclass(frozen=True)
@@ -131,3 +132,33 @@ class Answer:
 
     def spans(self, lang: str) -> list[tuple[int, int]]:
         return [span for side, span in self.marks if side == lang]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One year of a series: the figure read from the Chinese original, brought to the series' unit.
+
+    `year` is the year the figure is of (its resolved year, else its article's); `flags` say what the
+    reader must be told about it (MISTRANSLATED when the English gives it wrong); `others` are the other
+    reports of the same year (earlier or preliminary), shown as notes."""
+
+    year: int
+    value: float  # in the series' unit
+    figure: Figure
+    hit: Hit
+    flags: tuple[Flag, ...] = ()
+    others: tuple[Point, ...] = ()
+
+
+@dataclass(frozen=True)
+class Series:
+    """A figure across the archive: one point a year, oldest first, every value in `unit`."""
+
+    query: str
+    lang: str
+    unit: str
+    points: tuple[Point, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.points)

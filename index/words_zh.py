@@ -31,3 +31,5 @@ FROM = r"[由从]"
 FRAME_WORDS = "比重 比例 百分之 数量 数字 情况 占 总数 多大 大 多高 高 多长 长 多快 快 多远 钱 花"
 # Words that make a figure a plan or a goal rather than what came about.
 TARGET = r"计划|目标|任务|要求|争取|力争|预计|预期|可望|规划|指标|打算|设想"
+# Words that make a figure in their sentence an early count or an estimate, which a later report may revise.
+PRELIMINARY = r"初步|预计|估计|推算|可达|快报"
