@@ -83,6 +83,17 @@ def read(question: str, lang: str) -> Frame:
     )
 
 
+def series_query(question: str, lang: str) -> str:
+    """What a question about years measures: the question without its years and the words that ask for a
+    trend or a comparison ("How did national grain output change from 1978 to 1990?" -> "national grain
+    output"); the question itself when nothing else is left."""
+    words = WORDS[lang]
+    bare = _YEAR.sub(" ", question)
+    bare = re.sub(r"^\s*年|(?<=\s)年", " ", bare) if lang == "zh" else bare
+    bare = re.sub(words.ASKING_OVER_YEARS, " ", bare, flags=re.IGNORECASE)
+    return " ".join(bare.split()) or question
+
+
 def _compared(folded: str, years: frozenset[int], words: ModuleType) -> tuple[int, ...]:
     """The two years a question sets against each other ("bigger in 1988 or 1987?"), oldest first."""
     return tuple(sorted(years)) if len(years) == 2 and re.search(words.COMPARE, folded) else ()

@@ -36,6 +36,15 @@ COMPARE = (r"\bor\b|\bcompar|\bversus\b|\bvs\b|\bwhich (?:year|of the two)\b|\bd
 # Words that ask for one number: such a question ("how much more in 1984 than in 1983?") is answered by
 # the report that states it, so it is neither TREND nor COMPARE.
 ONE_NUMBER = r"\bhow (?:much|many)\b|\bby what\b"
+# Words that ask for a trend or a comparison, not what is measured: left out of the query a series is
+# read from ("How did national grain output change from 1978 to 1990?" -> "national grain output").
+ASKING_OVER_YEARS = (
+    r"\bvs\.|\b(?:how|did|does|do|has|have|had|was|were|is|are|which|what|year|years|in|from|to|between|and|since|after|"
+    r"or|than|vs|versus|compared?|comparison|bigger|larger|higher|lower|smaller|greater|more|less|fewer|change[ds]?|"
+    r"grow|grew|grown|growth|develop(?:ed)?|evolved?|rise|rose|risen|fall|fell|fallen|increased?|decreased?|"
+    r"declined?|trends?|over|time|the|these|those|past|decades|by|on|through|each|every|difference|"
+    r"exceed(?:ed)?|surpass(?:ed)?|go|went|gone|of)\b|[?,:;!]|(?<!\w)[-–—.](?!\w)"
+)
 # A year a series starts from ("since 1978"); {year} stands for the year.
 SINCE = r"\b(?:since|from|after)\s+(?:the year\s+)?{year}\b"
 # Words before a figure that make it the base of a comparison ("over 1983", "from 50"), not a level.
