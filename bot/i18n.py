@@ -74,6 +74,7 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "请在命令后写上要看的数字，例如：/chart 钢产量",
     ),
     "point": ("{year}: {value}", "{year}年：{value}"),
+    "year_span": ("{first}–{last}", "{first}—{last}"),
     "compare_more": ("{later} had {amount} more than {earlier}.", "{later}年比{earlier}年多{amount}。"),
     "compare_less": ("{later} had {amount} less than {earlier}.", "{later}年比{earlier}年少{amount}。"),
     "compare_same": ("{later} had as much as {earlier}.", "{later}年与{earlier}年持平。"),

@@ -491,10 +491,10 @@ CAPTION_WHAT = 80
 RATIO_PLACES = 2  # "2.07 times": finer than the reports' own rounding would be noise
 
 
-def series_years(series: Series) -> str:
-    """The years a series covers: "1949–1958", or one year."""
+def series_years(series: Series, lang: str) -> str:
+    """The years a series covers: "1949–1958", "1949—1958", or one year."""
     first, last = series.points[0].year, series.points[-1].year
-    return str(first) if first == last else f"{first}–{last}"
+    return str(first) if first == last else t("year_span", lang, first=first, last=last)
 
 
 def caption(series: Series, lang: str) -> str:
@@ -502,7 +502,7 @@ def caption(series: Series, lang: str) -> str:
     reports = sum(1 + len(p.others) for p in series.points)
     key = "chart_caption_one" if reports == 1 else "chart_caption"
     return t(key, lang, what=clip(series.query, CAPTION_WHAT), unit=figs.unit_name(series.unit, lang),
-             years=series_years(series), reports=reports)  # fmt: skip
+             years=series_years(series, lang), reports=reports)  # fmt: skip
 
 
 def chart_caption(series: Series, lang: str) -> str:

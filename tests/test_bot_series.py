@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from bot_fixtures import USER, USER_ZH, ask, buttons, emulator_fixture, phone_text, reply_to, running  # noqa: F401
-from conftest import CORPUS
 from emulator import Emulator, check_caption, check_text, png_size, utf16_len
 
 from bot import chart, present
@@ -21,7 +20,6 @@ from index import figures as figs
 from index.answer import mistranslation
 from index.engine import Engine
 from index.model import Comparison, Series
-from index.store import ingest
 
 STEEL, STEEL_ZH = "national steel output", "全国钢产量"
 GRAIN, GRAIN_ZH = "national grain output", "全国粮食总产量"
@@ -32,13 +30,6 @@ COMPARE_ZH = "1989年和1984年哪年全国粮食总产量多？"
 # Two figures with their citations (each with the article's title) and notes: two phone screens.
 COMPARISON_CHARS = 1200
 CAPTION_LINES = 2
-
-
-@pytest.fixture(name="corpus_index", scope="module")
-def corpus_index_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("series") / "index"
-    ingest(CORPUS, target)
-    return target
 
 
 @pytest.fixture(name="corpus_engine", scope="module")
@@ -67,7 +58,7 @@ def _check_chart(emu: Emulator, message: dict, series: Series, lang: str) -> lis
     assert len(lines) == CAPTION_LINES
     assert lines[0].startswith(series.query) and t("sources", lang) in buttons(message)
     first, last = series.points[0].year, series.points[-1].year
-    assert (str(first) if first == last else f"{first}–{last}") in lines[1]
+    assert (str(first) if first == last else f"{first}{'—' if lang == 'zh' else '–'}{last}") in lines[1]
     return lines
 
 

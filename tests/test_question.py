@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.question import read
+from index.question import read, series_query
 
 THINGS_EN = ("grain output", "steel output", "border trade", "the coal produced", "cotton purchases")
 THINGS_ZH = ("粮食产量", "钢产量", "边境贸易额", "原煤产量", "棉花收购量")
@@ -87,3 +87,29 @@ def test_one_year_asks_for_one_figure(thing: str, year: int) -> None:
                            (f"{year}年{thing}是多少？", "zh"), (f"{year}年{thing}比上年多还是少？", "zh")):  # fmt: skip
         frame = read(question, lang)
         assert not frame.trend and frame.compared == (), question
+
+
+@untimed
+@given(st.sampled_from(THINGS_EN), two_years)
+def test_a_series_is_read_from_what_the_question_measures_in_english(thing: str, pair: list[int]) -> None:
+    first, last = pair
+    for question in (f"How did {thing} change from {first} to {last}?", f"Was {thing} bigger in {first} or {last}?",
+                     f"the trend of {thing}, {first}-{last}", f"{thing}: {first} vs. {last}",
+                     f"{thing} over the years"):  # fmt: skip
+        assert series_query(question, "en") == thing.removeprefix("the "), question
+
+
+@untimed
+@given(st.sampled_from(THINGS_ZH), two_years)
+def test_a_series_is_read_from_what_the_question_measures_in_chinese(thing: str, pair: list[int]) -> None:
+    first, last = pair
+    for question in (f"从{first}年到{last}年{thing}有什么变化？", f"{first}年和{last}年哪年{thing}多？",
+                     f"{thing}这些年怎么变化的？", f"{thing}是{first}年大还是{last}年大？",
+                     f"{first}年{thing}比{last}年高吗"):  # fmt: skip
+        assert series_query(question, "zh") == thing, question
+
+
+def test_words_of_a_name_stay_in_the_series_query() -> None:
+    assert series_query("大豆产量的趋势", "zh") == "大豆产量"
+    assert series_query("高粱产量这些年的变化", "zh") == "高粱产量"
+    assert series_query("U.S. trade over the years", "en") == "U.S. trade"
