@@ -148,7 +148,7 @@ class Engine:
             series = self.series(series_query(cleaned, frame.lang), lang, *frame.span)
             if len(series.points) >= TREND_POINTS:
                 return series
-        return self.ask(question, lang)
+        return self.ask(question, lang=lang)
 
     def over_years(self, query: str, lang: str | None = None) -> Series:
         """The series a query names, over the years it names ("from 1978 to 1990", "since 1957"), else all;
