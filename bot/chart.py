@@ -35,7 +35,7 @@ SIZE = (int(WIDTH * DPI), int(HEIGHT * DPI))
 # print output in, once the largest value reaches the scale.
 SCALE = {"en": 1e6, "zh": 1e4}
 SOURCE_LINES = 12  # sources listed under the chart at most: more would crowd the plot out of the image
-SOURCE_CHARS = 110  # a source line's length at most, cut with "…"
+SOURCE_COLUMNS = 170  # a source line's width at most (a Chinese character is two columns), cut with "…"
 SOURCES_HEIGHT = 0.035  # of the image's height, per source line listed under the plot
 
 
@@ -106,4 +106,6 @@ def _label(point: Point, series: Series, lang: str) -> str:
 
 def _source(point: Point, lang: str) -> str:
     line = f"{point.year}: {present.citation(point.hit.article, lang)}"
-    return line if len(line) <= SOURCE_CHARS else line[: SOURCE_CHARS - 1] + present.ELLIPSIS
+    while present.width(line) > SOURCE_COLUMNS:
+        line = line[:-2] + present.ELLIPSIS
+    return line

@@ -432,25 +432,25 @@ def series_text(series: Series, lang: str) -> str:
         [str(p.year), point_value(p, series, lang), point_qualifier(p, lang) or "-", citation(p.hit.article, lang)]
         for p in series.points
     ]
-    width = [max(_width(r[k]) for r in rows) for k in range(3)]
+    columns = [max(width(r[k]) for r in rows) for k in range(3)]
     lines = [series_title(series, lang), ""]
     for k, row in enumerate(rows):
-        lines.append("  ".join([*(_pad(cell, width[i]) for i, cell in enumerate(row[:3])), row[3]]).rstrip())
+        lines.append("  ".join([*(_pad(cell, columns[i]) for i, cell in enumerate(row[:3])), row[3]]).rstrip())
         if k:
             lines += [
-                f"{' ' * (width[0] + 2)}{t('note', lang, text=n)}"
+                f"{' ' * (columns[0] + 2)}{t('note', lang, text=n)}"
                 for n in point_notes(series.points[k - 1], series, lang)
             ]
     return "\n".join(lines)
 
 
-def _width(cell: str) -> int:
+def width(cell: str) -> int:
     """Columns a cell takes in a terminal: a Chinese character takes two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
 
 
-def _pad(cell: str, width: int) -> str:
-    return cell + " " * (width - _width(cell))
+def _pad(cell: str, columns: int) -> str:
+    return cell + " " * (columns - width(cell))
 
 
 def series_json(series: Series) -> dict[str, Any]:

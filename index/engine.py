@@ -209,7 +209,7 @@ class Engine:
         frame = self.frame(query, text.detect_lang(query, default=reply))
         scored = self.scored(frame, SERIES_PASSAGES, SERIES_PASSAGES)
         ranked = [(self.ranker.score(v), c) for c, v in zip(scored.candidates, scored.vectors, strict=True)]
-        return build_series(scored.pool, ranked, self.ranker, reply, start, end)
+        return build_series(scored.pool, ranked, self.ranker, self.passages, reply, start, end)
 
     def _retrieve(self, frame: Frame, own: int = CANDIDATES, cross: int = CROSS_CANDIDATES) -> list[Found]:
         """Passages from the question-language search and from the lexicon-translated one (`own` and `cross`

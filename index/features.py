@@ -356,9 +356,9 @@ def _segment(pool: Pool, c: Candidate, before: bool) -> str:
     return zh[f.span[1] : end]
 
 
-def lead_segment(pool: Pool, c: Candidate) -> str:
-    """The words of the original that lead to the figure, from the figure before it or its sentence's start."""
-    return _segment(pool, c, before=True)
+def clause_before(pool: Pool, c: Candidate) -> str:
+    """The figure's clause in the original, up to the figure."""
+    return _figure_context(pool, c, "zh", before_only=True)
 
 
 def own_before(pool: Pool, c: Candidate) -> float:

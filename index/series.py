@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 
 from index import features, text, words_zh
 from index import figures as figs
 from index.answer import mistranslation
 from index.candidates import Candidate, Pool
-from index.model import PRELIMINARY, Flag, Hit, Point, Series
+from index.model import PRELIMINARY, Flag, Hit, Passage, Point, Series
+from index.question import years_in
 from index.ranker import Ranker
 
 # Passages read from each search (the query's language and the lexicon's translation). A series
@@ -29,7 +32,14 @@ from index.ranker import Ranker
 PASSAGES = 200
 # The ranker's answer probability a candidate must reach to be a point: chosen on the train and
 # dev questions (docs/SERIES.md, `index.series_threshold`).
-THRESHOLD = 0.2
+THRESHOLD = 0.154
+
+
+NOT_LEVELS = ("bare", "date", "none")  # unit families that measure nothing alone
+# The features that say a figure is something other than a level: a change, the base of a comparison, a plan,
+# a slogan in quotation marks.
+OTHER_THAN_LEVEL = (features.figure_is_change, features.figure_is_base, features.figure_is_target,
+                    features.figure_quoted)  # fmt: skip
 
 
 def probability(ranker: Ranker, score: float) -> float:
@@ -40,55 +50,65 @@ def probability(ranker: Ranker, score: float) -> float:
 
 def is_level(pool: Pool, candidate: Candidate) -> bool:
     """The candidate's figure is a level of what the query names, read from the original: not a change,
-    a plan, the base of a comparison, a date or a bare number, and of no place the query does not name."""
+    a plan, the base of a comparison, a slogan, a date or a bare number; and, when the query names no place,
+    of no place named in its clause (a province's output is not the nation's)."""
     figure = candidate.figure
-    if figure is None or figure.lang != "zh" or features.unit_class(figure) in ("bare", "date", "none"):
+    if figure is None or figure.lang != "zh" or features.unit_class(figure) in NOT_LEVELS:
         return False
-    if any(
-        f(pool, candidate)
-        for f in (features.figure_is_change, features.figure_is_base, features.figure_is_target, features.figure_quoted)
-    ):
+    if any(is_other(pool, candidate) for is_other in OTHER_THAN_LEVEL):
         return False
-    named = text.entities(features.lead_segment(pool, candidate), "zh")
-    return bool(pool.frame.entities) or not named
+    return bool(pool.frame.entities) or not text.entities(features.clause_before(pool, candidate), "zh")
 
 
-def build(
-    pool: Pool,
-    ranked: list[tuple[float, Candidate]],
-    ranker: Ranker,
-    lang: str,
-    start: int | None = None,
-    end: int | None = None,
-) -> Series:
-    """The series from the query's scored candidates."""
-    kept = sorted(((probability(ranker, s), c) for s, c in ranked if is_level(pool, c)), key=lambda pc: -pc[0])
-    kept = [(p, c) for p, c in kept if p >= THRESHOLD]
+Passages = Callable[[str], tuple[Passage, ...]]  # an article's passages, by its id
+
+
+def build(pool: Pool, ranked: list[tuple[float, Candidate]], ranker: Ranker, passages: Passages, lang: str,
+          start: int | None = None, end: int | None = None) -> Series:  # fmt: skip
+    """The series from the query's scored candidates, between the years `start` and `end` when given;
+    `passages` reads an article's passages (for the year of a figure whose sentence names none)."""
+    kept = [(p, c) for s, c in ranked if (p := probability(ranker, s)) >= THRESHOLD and is_level(pool, c)]
     if not kept:
         return Series(pool.frame.text, lang, "")
-    unit = figs.in_common_unit(kept[0][1].figure)[1]  # type: ignore[arg-type]
-    best: dict[tuple[int, str], tuple[float, Candidate]] = {}
+    kept.sort(key=lambda pc: -pc[0])
+    unit = _unit(kept[0][1])  # the unit of the likeliest figure: the thing the query names is counted in it
+    best: dict[tuple[int, str], tuple[float, Candidate]] = {}  # (year, article) -> its likeliest candidate
     for p, c in kept:
-        year = _year(c)
-        if figs.in_common_unit(c.figure)[1] != unit or (start and year < start) or (end and year > end):  # type: ignore[arg-type]
-            continue
-        best.setdefault((year, c.found.article.id), (p, c))
-    by_year: dict[int, list[tuple[float, Candidate]]] = defaultdict(list)
-    for (year, _), pc in best.items():
-        by_year[year].append(pc)
+        year = _year(c, passages)
+        if _unit(c) == unit and (start is None or year >= start) and (end is None or year <= end):
+            best.setdefault((year, c.found.article.id), (p, c))
+    by_year: dict[int, list[Point]] = defaultdict(list)
+    for (year, _), (p, c) in best.items():
+        by_year[year].append(_point(year, p, c))
     points = []
     for year in sorted(by_year):
-        reports = sorted(by_year[year], key=lambda pc: (pc[1].found.article.date, pc[0]), reverse=True)
-        first, *rest = (_point(year, p, c) for p, c in reports)
-        points.append(Point(first.year, first.value, first.figure, first.hit, first.flags, tuple(rest)))
+        latest, *earlier = sorted(by_year[year], key=lambda pt: (pt.hit.article.date, pt.hit.score), reverse=True)
+        points.append(replace(latest, others=tuple(earlier)))
     return Series(pool.frame.text, lang, unit, tuple(points))
 
 
-def _year(candidate: Candidate) -> int:
-    """The year the figure is of: the one its text names, else its article's."""
-    figure = candidate.figure
+def _unit(candidate: Candidate) -> str:
+    assert candidate.figure is not None
+    return figs.in_common_unit(candidate.figure)[1]
+
+
+def _year(candidate: Candidate, passages: Passages) -> int:
+    """The year the figure is of: the one its sentence names; else the one the article last spoke of before
+    it (这一年 after a paragraph on 1958; comparison bases left out), nearest text first, where that text names
+    one year alone; else the article's year."""
+    figure, found = candidate.figure, candidate.found
     assert figure is not None
-    return figure.year or candidate.found.article.date.year
+    if figure.year:
+        return figure.year
+    published = found.article.date.year
+    before = [p.zh for p in passages(found.article.id) if p.kind == "body" and p.position < found.passage.position]
+    for earlier in [found.passage.zh[: figure.span[0]], *reversed(before)]:
+        named = years_in(earlier, published, "zh", with_bases=False)
+        if len(named) == 1:
+            return named.pop()
+        if named:
+            break
+    return published
 
 
 _SENTENCE_END = re.compile(r"[。！？；]")

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 
-from index import text
+from index import series, text
 from index.candidates import Candidate
 from index.engine import Engine
 from index.evaluate import Bodies, Labelled, same_paragraph, same_value
@@ -216,3 +216,39 @@ def _lowest_precise(said: list[tuple[float, bool]]) -> float:
 def train(engine: Engine, train_questions: list[Labelled], dev_questions: list[Labelled], archive: Path) -> Ranker:
     bodies = Bodies(archive)
     return fit(examples(engine, train_questions, bodies), examples(engine, dev_questions, bodies))
+
+
+# The series threshold ---------------------------------------------------------------------------
+
+
+def series_threshold(engine: Engine, questions: Iterable[Labelled], bodies: Bodies) -> float:
+    """The answer probability from which a candidate becomes a point of a series (index.series.THRESHOLD).
+
+    Each labelled question with a figure is taken as a series of one year: its candidates are retrieved and
+    weighed as a series weighs them, and its likeliest level candidate is kept when its probability reaches
+    the threshold. A series should hold every year the archive reports and no other: the threshold is the one
+    with the best F1 of kept candidates that are the labelled figure (precision) over the questions whose
+    likeliest level candidate is (recall)."""
+    judged = []
+    for question in questions:
+        if not question.figure:
+            continue
+        frame = engine.frame(question.question, text.detect_lang(question.question, default=question.lang))
+        scored = engine.scored(frame, series.PASSAGES, series.PASSAGES)
+        level = [(series.probability(engine.ranker, engine.ranker.score(v)), c)
+                 for c, v in zip(scored.candidates, scored.vectors, strict=True) if series.is_level(scored.pool, c)]
+        p, best = max(level, key=lambda pc: pc[0], default=(0.0, None))
+        judged.append((p, best is not None and is_right(question, best, bodies)))
+    return _best_f1(judged)
+
+
+def _best_f1(judged: list[tuple[float, bool]]) -> float:
+    """The probability above which the kept judgements have the best F1 (1.0: none is right)."""
+    right = sum(ok for _, ok in judged)
+    best, threshold, kept, hits = 0.0, 1.0, 0, 0
+    for p, ok in sorted(judged, key=lambda pair: -pair[0]):
+        kept, hits = kept + 1, hits + ok
+        f1 = 2 * hits / (kept + right) if hits else 0.0
+        if f1 > best:
+            best, threshold = f1, p
+    return threshold

@@ -22,6 +22,7 @@ from index.store import ingest
 KEYS = {
     "passages", "ingest_s", "ingest_passages_per_s", "index_mb", "rss_mb", "cold_start_s", "ask_p50_ms",
     "ask_p99_ms", "search_p50_ms", "rank_bm25_p50_ms", "speedup_p50", "top1_agreement", "top10_overlap", "update_s",
+    "series_p50_ms", "series_p99_ms",
 }
 
 
