@@ -109,12 +109,14 @@ async def test_trend_questions_in_both_languages_get_a_chart(bot: Emulator, corp
         _check_chart(bot, await ask(bot, user, question), series, lang)
 
 
-async def test_trend_in_a_group_by_ask_and_by_mention(bot: Emulator) -> None:
+async def test_trend_in_a_group_by_ask_mention_and_reply(bot: Emulator) -> None:
     group = Emulator.group(-100)
-    for text in (f"/ask {TREND}", f"@{bot.me['username']} {TREND_ZH}"):
-        sent = await bot.send(group, USER, text)
+    charts = []
+    for text, replied in ((f"/ask {TREND}", False), (f"@{bot.me['username']} {TREND_ZH}", False), (TREND, True)):
+        sent = await bot.send(group, USER, text, reply_to=charts[0] if replied else None)
         reply = await reply_to(bot, sent)
-        assert "photo" in reply and reply["reply_to_message"]["message_id"] == sent["message_id"]
+        assert "photo" in reply and reply["reply_to_message"]["message_id"] == sent["message_id"], reply.get("text")
+        charts.append(reply)
 
 
 def _check_comparison(message: dict, comparison: Comparison, lang: str) -> str:
