@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.i18n import t
@@ -544,10 +544,16 @@ def _difference(comparison: Comparison, lang: str) -> str:
     return (" " if lang == "en" else "").join(said)
 
 
+def _compared(comparison: Comparison) -> tuple[Point, Point]:
+    """The two points of a comparison without their years' other reports: those are the sources list's
+    business; a comparison stays phone-sized with the two figures it sets side by side."""
+    return replace(comparison.earlier, others=()), replace(comparison.later, others=())
+
+
 def comparison_html(comparison: Comparison) -> str:
     """Both figures, each with its citation and notes, then the difference and the ratio: phone-sized."""
     series = comparison.series
-    blocks = [_point_html(p, series, series.lang) for p in (comparison.earlier, comparison.later)]
+    blocks = [_point_html(p, series, series.lang) for p in _compared(comparison)]
     return "\n\n".join([*blocks, escape(_difference(comparison, series.lang))])
 
 
@@ -555,7 +561,7 @@ def comparison_text(comparison: Comparison) -> str:
     """A comparison in a terminal: both figures with citations and notes, the difference and the ratio."""
     series, lang = comparison.series, comparison.series.lang
     blocks = []
-    for point in (comparison.earlier, comparison.later):
+    for point in _compared(comparison):
         notes = [t("note", lang, text=note) for note in point_notes(point, series, lang)]
         cited = t("cite_lead", lang) + citation(point.hit.article, lang)
         blocks.append("\n".join([_qualified(point, series, lang), cited, *notes]))

@@ -19,7 +19,7 @@ from bot.i18n import t
 from index import figures as figs
 from index.answer import mistranslation
 from index.engine import Engine
-from index.model import Comparison, Series
+from index.model import MISTRANSLATED, Comparison, Series
 
 STEEL, STEEL_ZH = "national steel output", "全国钢产量"
 GRAIN, GRAIN_ZH = "national grain output", "全国粮食总产量"
@@ -27,8 +27,8 @@ TREND = "How did national grain output change from 1955 to 1989?"
 TREND_ZH = "全国粮食总产量这些年怎么变化的？"
 COMPARE = "Was national grain output bigger in 1984 or 1989?"
 COMPARE_ZH = "1989年和1984年哪年全国粮食总产量多？"
-# Two figures with their citations (each with the article's title) and notes: two phone screens.
-COMPARISON_CHARS = 1200
+# Two figures with their citations (each with the article's title, up to two lines) and a note.
+COMPARISON_CHARS = 900
 CAPTION_LINES = 2
 
 
@@ -128,7 +128,8 @@ def _check_comparison(message: dict, comparison: Comparison, lang: str) -> str:
         assert t("point", lang, year=point.year, value=present.point_value(point, series, lang)) in text
         assert present.citation(point.hit.article, lang) in text
         for flag in point.flags if lang == "en" else ():  # a Chinese reader reads the original
-            assert present.flag_text(flag, lang) in text
+            assert present.flag_text(flag, lang) in text or flag.code != MISTRANSLATED
+    assert ("also reported" if lang == "en" else "另一报道") not in text  # other reports: the sources list's
     amount = figs.quantity(abs(later.value - earlier.value), series.unit, lang)
     ratio = f"{later.value / earlier.value:.2f}".rstrip("0").rstrip(".")
     more = later.value > earlier.value
