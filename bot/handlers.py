@@ -348,7 +348,7 @@ class ArchiveBot:
             return
         pref = self.state.lang(user.id) if user else None
         series = await self.engine.run(lambda e: e.over_years(query, lang=pref), ASK_TIMEOUT)
-        if not series.found:
+        if not series.points:
             await message.reply_text(present.series_none(series, series.lang), do_quote=quote)
             return
         qid = _qid(query)
@@ -359,7 +359,7 @@ class ArchiveBot:
     async def send_sources(self, message: Message, question: str, lang: str) -> None:
         """The sources of the chart of `question`: each point with its citation and notes."""
         series = await self.engine.run(lambda e: e.over_years(question, lang=lang), ASK_TIMEOUT)
-        if not series.found:  # the index changed under the chart
+        if not series.points:  # the index changed under the chart
             await message.reply_text(present.series_none(series, lang), do_quote=False)
             return
         for part in split_html(present.sources_html(series, lang)):

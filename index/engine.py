@@ -23,6 +23,7 @@ from index.ranker import Ranker
 from index.search import Filters, TextIndex
 from index.series import PASSAGES as SERIES_PASSAGES
 from index.series import build as build_series
+from index.series import measures as may_be_point
 
 # Passages read from each search. On the corpus's train and dev questions the right passage is among the
 # first 8 of the question's language or the first 5 through the lexicon for 99.1% of those that have one
@@ -207,9 +208,9 @@ class Engine:
         query, _ = clean(query)
         reply = lang or text.detect_lang(query)
         frame = self.frame(query, text.detect_lang(query, default=reply))
-        scored = self.scored(frame, SERIES_PASSAGES, SERIES_PASSAGES)
-        ranked = [(self.ranker.score(v), c) for c, v in zip(scored.candidates, scored.vectors, strict=True)]
-        return build_series(scored.pool, ranked, self.ranker, self.passages, reply, start, end)
+        pool = candidates.pool(frame, self.lexicon, self._retrieve(frame, SERIES_PASSAGES, SERIES_PASSAGES))
+        ranked = [(self.ranker.score(features.vector(pool, c)), c) for c in pool.candidates if may_be_point(c)]
+        return build_series(pool, ranked, self.ranker, self.passages, reply, start, end)
 
     def _retrieve(self, frame: Frame, own: int = CANDIDATES, cross: int = CROSS_CANDIDATES) -> list[Found]:
         """Passages from the question-language search and from the lexicon-translated one (`own` and `cross`

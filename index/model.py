@@ -159,10 +159,6 @@ class Series:
     unit: str
     points: tuple[Point, ...] = ()
 
-    @property
-    def found(self) -> bool:
-        return bool(self.points)
-
 
 @dataclass(frozen=True)
 class Comparison:

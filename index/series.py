@@ -48,12 +48,18 @@ def probability(ranker: Ranker, score: float) -> float:
     return ranker.answer.probability(score, None)
 
 
+def measures(candidate: Candidate) -> bool:
+    """The candidate has a figure of the original in a unit that measures something: what may be a point at all
+    (the engine weighs no other candidate for a series)."""
+    figure = candidate.figure
+    return figure is not None and figure.lang == "zh" and features.unit_class(figure) not in NOT_LEVELS
+
+
 def is_level(pool: Pool, candidate: Candidate) -> bool:
     """The candidate's figure is a level of what the query names, read from the original: not a change,
     a plan, the base of a comparison, a slogan, a date or a bare number; and, when the query names no place,
     of no place named in its clause (a province's output is not the nation's)."""
-    figure = candidate.figure
-    if figure is None or figure.lang != "zh" or features.unit_class(figure) in NOT_LEVELS:
+    if not measures(candidate):
         return False
     if any(is_other(pool, candidate) for is_other in OTHER_THAN_LEVEL):
         return False

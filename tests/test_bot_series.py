@@ -77,7 +77,7 @@ async def test_chart_command_sends_the_chart_with_its_caption(bot: Emulator, cor
 
 async def test_chart_of_the_years_named(bot: Emulator, corpus_engine: Engine) -> None:
     series = corpus_engine.over_years(f"{GRAIN} 1984 1989")
-    assert {p.year for p in series.points} <= set(range(1984, 1990)) and series.found
+    assert {p.year for p in series.points} <= set(range(1984, 1990)) and series.points
     _check_chart(bot, await ask(bot, USER, f"/chart {GRAIN} 1984 1989"), series, "en")
 
 
