@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 INBOX_SUFFIX = ".updates.sqlite"  # the update queue lives beside the state file
 INDEX_KEY = 12  # hex digits of the index path's hash naming its state folder: unique enough on one machine
-COMMANDS = ("start", "help", "ask", "lang", "about")
+COMMANDS = ("start", "help", "ask", "chart", "lang", "about")
 REDACTED = "[TOKEN]"
 # A bot token as @BotFather gives it: the bot's id, a colon, the secret.
 TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{8,}")

@@ -248,11 +248,11 @@ def _ask(args: argparse.Namespace) -> int:
     engine = open_engine(args.index)
     questions: Iterable[str] = [args.question] if args.question is not None else sys.stdin
     for number, question in enumerate(questions):
-        result = engine.ask(question, lang=args.lang)
+        result = engine.reply(question, lang=args.lang)
         if args.json:
-            print(json.dumps(present.as_json(result), ensure_ascii=False), flush=True)
+            print(json.dumps(present.reply_json(result), ensure_ascii=False), flush=True)
         else:
-            print(("" if number == 0 else f"\n{SEPARATOR}\n\n") + present.text(result), flush=True)
+            print(("" if number == 0 else f"\n{SEPARATOR}\n\n") + present.reply_text(result), flush=True)
     return 0
 
 
@@ -331,7 +331,7 @@ def _chat(args: argparse.Namespace) -> int:
             print(t("chat_help", detect_lang(previous or line)) + "\n")
         elif line:
             question = followup.rewrite(previous, line) if previous else line
-            print(present.text(engine.ask(question)) + "\n")
+            print(present.reply_text(engine.reply(question)) + "\n")
             previous = question
 
 

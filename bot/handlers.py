@@ -45,14 +45,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import followup, present
+from bot import chart, followup, present
 from bot.flood import FloodGate, Verdict
 from bot.i18n import t, ui_lang
 from bot.render import MESSAGE_LIMIT, escape, split_html
 from bot.state import BotState
 from bot.worker import EngineWorker
 from index.engine import MAX_QUESTION, clean
-from index.model import Answer, Article, Passage
+from index.model import Answer, Article, Comparison, Passage, Series
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,8 @@ _NEXT = re.compile(rf"n\|({_ID}{{8}})\|(\d{{1,2}})\|(en|zh)")
 _ARTICLE = re.compile(rf"a\|({_ID}{{1,56}})\|(en|zh)")
 _DEEP_ARTICLE = re.compile(rf"a_({_ID}{{1,62}})")
 _EXAMPLE = re.compile(r"x\|([12])\|(en|zh)")
+_SOURCES = re.compile(rf"s\|({_ID}{{8}})\|(en|zh)")  # the sources of a chart
+CHART_FILE = "chart.png"
 EXAMPLES = ("example_1", "example_2")
 
 
@@ -130,7 +132,8 @@ def _question_id(message: Message) -> str | None:
     """The question id in the buttons of one of the bot's answers."""
     rows = message.reply_markup.inline_keyboard if message.reply_markup else ()
     for button in (b for row in rows for b in row):
-        match = _VIEW.fullmatch(str(button.callback_data or "")) or _NEXT.fullmatch(str(button.callback_data or ""))
+        data = str(button.callback_data or "")
+        match = _VIEW.fullmatch(data) or _NEXT.fullmatch(data) or _SOURCES.fullmatch(data)
         if match:
             return match.group(1)
     return None
@@ -169,6 +172,7 @@ class ArchiveBot:
         self.state = state
         self.flood = flood or FloodGate()
         self.group_flood = group_flood or FloodGate.for_groups()
+        self.drawing = asyncio.Lock()  # matplotlib's settings are global to the process: one chart at a time
 
     def _pref(self, update: Update) -> str | None:
         user = update.effective_user
@@ -187,6 +191,7 @@ class ArchiveBot:
             ("lang", self.lang),
             ("about", self.about),
             ("ask", self.ask_command),
+            ("chart", self.chart_command),
         ):
             app.add_handler(CommandHandler(name, callback))
         app.add_handler(MessageHandler(private & filters.COMMAND, self.help))
@@ -208,7 +213,7 @@ class ArchiveBot:
             return False
         if message.text.startswith("/"):
             command = message.text.split(maxsplit=1)[0].partition("@")[0]
-            return command == "/ask" and _command_for_us(message.text, username)
+            return command in ("/ask", "/chart") and _command_for_us(message.text, username)
         if message.chat.type == ChatType.PRIVATE:
             return True
         return _addressed(message, username, bot_id) is not None
@@ -260,9 +265,21 @@ class ArchiveBot:
         previous = self._previous(message, context.bot.id)
         if previous:
             question, _ = clean(followup.rewrite(previous, question))
-        answer = await self._ask(question, pref, 0)
+        reply = await self.engine.run(lambda e: e.reply(question, lang=pref), ASK_TIMEOUT)
         qid = _qid(question)
         self.state.remember(message.chat.id, qid, question)
+        if isinstance(reply, Series):
+            await self._send_chart(message, reply, qid, quote)
+        elif isinstance(reply, Comparison):
+            for part in split_html(present.comparison_html(reply)):
+                await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=quote)
+        else:
+            await self._send_answer(message, context, reply, qid, cut, quote)
+        await self.state.save_if_due()
+
+    async def _send_answer(
+        self, message: Message, context: ContextTypes.DEFAULT_TYPE, answer: Answer, qid: str, cut: bool, quote: bool
+    ) -> None:
         parts = split_html(present.answer_html(answer))
         if cut:
             parts.insert(0, escape(t("cut", answer.lang, limit=MAX_QUESTION)))
@@ -272,7 +289,16 @@ class ArchiveBot:
             await message.reply_text(
                 part, parse_mode=ParseMode.HTML, do_quote=quote, reply_markup=markup if last else None
             )
-        await self.state.save_if_due()
+
+    async def _send_chart(self, message: Message, series: Series, qid: str, quote: bool) -> None:
+        """The chart as a photo, its two-line caption, and a button that lists its sources."""
+        lang = series.lang
+        async with self.drawing:
+            image = await asyncio.to_thread(chart.png, series, lang)
+        sources = InlineKeyboardButton(t("sources", lang), callback_data=f"s|{qid}|{lang}")
+        await message.reply_photo(image, caption=present.chart_caption(series, lang), parse_mode=ParseMode.HTML,
+                                  filename=CHART_FILE, reply_markup=InlineKeyboardMarkup([[sources]]),
+                                  do_quote=quote)  # fmt: skip
 
     def _previous(self, message: Message, bot_id: int) -> str | None:
         """The question a follow-up in `message` is read with: that of the answer it replies to,
@@ -309,6 +335,35 @@ class ArchiveBot:
             await message.reply_text(t("ask_usage", self._ui(update)), do_quote=quote)
             return
         await self.answer(message, context, question)
+
+    async def chart_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/chart QUERY: the figure QUERY names over the years (those it names, else all), as a chart."""
+        message, user = update.message, update.effective_user
+        if message is None:
+            return
+        quote = message.chat.type != ChatType.PRIVATE
+        query, _ = clean(" ".join(context.args or []))
+        if not query:
+            await message.reply_text(t("chart_usage", self._ui(update)), do_quote=quote)
+            return
+        pref = self.state.lang(user.id) if user else None
+        series = await self.engine.run(lambda e: e.over_years(query, lang=pref), ASK_TIMEOUT)
+        if not series.points:
+            await message.reply_text(present.series_none(series, series.lang), do_quote=quote)
+            return
+        qid = _qid(query)
+        self.state.remember(message.chat.id, qid, query)
+        await self._send_chart(message, series, qid, quote)
+        await self.state.save_if_due()
+
+    async def send_sources(self, message: Message, question: str, lang: str) -> None:
+        """The sources of the chart of `question`: each point with its citation and notes."""
+        series = await self.engine.run(lambda e: e.over_years(question, lang=lang), ASK_TIMEOUT)
+        if not series.points:  # the index changed under the chart
+            await message.reply_text(present.series_none(series, lang), do_quote=False)
+            return
+        for part in split_html(present.sources_html(series, lang)):
+            await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
 
     # -- commands ------------------------------------------------------------
 
@@ -381,6 +436,14 @@ class ArchiveBot:
             if message:
                 example = t(EXAMPLES[int(match.group(1)) - 1], match.group(2))
                 await _after_answer(self.answer(message, context, example, query.from_user), update)
+            return
+        if (match := _SOURCES.fullmatch(data)) and message:
+            question = self.state.question(message.chat.id, match.group(1))
+            if question is None:
+                await query.answer(t("expired", ui), show_alert=True)
+                return
+            await query.answer()
+            await _after_answer(self.send_sources(message, question, match.group(2)), update)
             return
         match = _VIEW.fullmatch(data) or _NEXT.fullmatch(data)
         # A question id is honoured only in the chat it was asked in: never another user's.

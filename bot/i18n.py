@@ -64,6 +64,25 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "Nothing in the archive gives this figure between {start} and {end}: {query}.",
         "档案中没有找到 {start} 至 {end} 年间的这个数字：{query}。",
     ),
+    "chart_caption": (  # two lines under a chart: what and in what unit; years, reports
+        "{what} ({unit})\n{years}, from {reports} reports",
+        "{what}（{unit}）\n{years}年，共 {reports} 篇报道",
+    ),
+    "chart_caption_one": ("{what} ({unit})\n{years}, from 1 report", "{what}（{unit}）\n{years}年，共 1 篇报道"),
+    "chart_usage": (
+        "Name a figure after the command, for example: /chart steel output",
+        "请在命令后写上要看的数字，例如：/chart 钢产量",
+    ),
+    "point": ("{year}: {value}", "{year}年：{value}"),
+    "year_span": ("{first}–{last}", "{first}—{last}"),
+    "compare_more": ("{later} had {amount} more than {earlier}.", "{later}年比{earlier}年多{amount}。"),
+    "compare_less": ("{later} had {amount} less than {earlier}.", "{later}年比{earlier}年少{amount}。"),
+    "compare_same": ("{later} had as much as {earlier}.", "{later}年与{earlier}年持平。"),
+    "compare_ratio": ("{later} is {ratio} times {earlier}.", "{later}年是{earlier}年的{ratio}倍。"),
+    "chart_hint": (
+        "For the chart: archive-bot series \"{query}\" --from {first} --to {last} --png chart.png",
+        "图表：archive-bot series \"{query}\" --from {first} --to {last} --png chart.png",
+    ),
     # -- the bot's own messages ------------------------------------------------
     "welcome": (
         "Hello! I answer questions about the People's Daily archive ({articles} articles, {years}), "
@@ -84,12 +103,17 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "Send a question in this private chat and I answer from the archive.\n"
         "In groups: /ask <question>, mention me, or reply to one of my messages.\n"
         "Anywhere: type @{bot} <words or a number> to look up figures and post one.\n"
-        "A follow-up such as \"and in 1988?\" is read with your previous question.\n\n"
+        "A follow-up such as \"and in 1988?\" is read with your previous question.\n"
+        "Ask how a figure changed over the years (\"how did steel output grow?\") and I answer with a chart; "
+        "ask which of two years had more, and I compare them.\n\n"
+        "/chart <figure>: a figure over the years as a chart, for example /chart steel output\n"
         "/lang en|zh|auto: the language of my answers\n/about: what the archive holds",
         "私聊时直接发送问题即可。\n"
         "在群组里：用 /ask <问题>、@我，或回复我的消息。\n"
         "在任意聊天中输入 @{bot} <关键词或数字> 可以查找数字并发送。\n"
-        "像“那1988年呢？”这样的追问会接着上一个问题理解。\n\n"
+        "像“那1988年呢？”这样的追问会接着上一个问题理解。\n"
+        "问某个数字这些年怎么变化（如“钢产量这些年怎么变化的”），我会给出图表；问两年中哪年多，我会把两年对比。\n\n"
+        "/chart <数字>：历年数字图表，例如 /chart 钢产量\n"
         "/lang en|zh|auto：回答所用的语言\n/about：档案概况",
     ),
     "about": (
@@ -149,6 +173,7 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     "try_inline": ("Try the inline lookup here", "在这里试试内联查找"),
     "inline_example": ("border trade", "边境贸易"),
     "open_in_bot": ("Open in the bot", "在机器人中打开"),
+    "sources": ("Sources", "出处"),
     # -- inline mode -----------------------------------------------------------
     "inline_hint": ("Type words or a number to look up figures", "输入关键词或数字查找"),
     "inline_slow": ("The search took too long; try more words", "查找超时，请换用更多关键词"),
@@ -157,6 +182,7 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     "cmd_start": ("Start and examples", "开始与示例"),
     "cmd_help": ("How to ask", "使用说明"),
     "cmd_ask": ("Ask a question (in groups)", "提问（群组中使用）"),
+    "cmd_chart": ("A figure over the years, as a chart", "历年数字图表"),
     "cmd_lang": ("Answer language: en, zh or auto", "回答语言：en、zh 或 auto"),
     "cmd_about": ("What the archive holds", "档案概况"),
     # -- the terminal chat -------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.i18n import t
@@ -20,7 +20,19 @@ from bot.render import escape, split_html
 from index import figures as figs
 from index.answer import corrected, figure_text, mistranslation
 from index.engine import Stats
-from index.model import MISTRANSLATED, PRELIMINARY, Answer, Article, FigureHit, Flag, Hit, Passage, Point, Series
+from index.model import (
+    MISTRANSLATED,
+    PRELIMINARY,
+    Answer,
+    Article,
+    Comparison,
+    FigureHit,
+    Flag,
+    Hit,
+    Passage,
+    Point,
+    Series,
+)
 
 # About six lines of a phone screen: room for a sentence that states a figure and a little
 # of the next; a longer sentence is cut around the figure.
@@ -472,3 +484,112 @@ def _point_json(point: Point, series: Series) -> dict[str, Any]:
         "warnings": [flag_text(f, lang) for f in point.flags if f.code == MISTRANSLATED],
         "others": [_point_json(o, series) for o in point.others],
     }
+
+
+# -- charts, sources and comparisons: what a question about years gets ---------------------
+
+# Characters of the query a caption repeats: the chart's own title carries it whole.
+CAPTION_WHAT = 80
+RATIO_PLACES = 2  # "2.07 times": finer than the reports' own rounding would be noise
+
+
+def series_years(series: Series, lang: str) -> str:
+    """The years a series covers: "1949–1958", "1949—1958", or one year."""
+    first, last = series.points[0].year, series.points[-1].year
+    return str(first) if first == last else t("year_span", lang, first=first, last=last)
+
+
+def caption(series: Series, lang: str) -> str:
+    """Two lines: what, in what unit; the years covered and how many reports."""
+    reports = sum(1 + len(p.others) for p in series.points)
+    key = "chart_caption_one" if reports == 1 else "chart_caption"
+    return t(key, lang, what=clip(series.query, CAPTION_WHAT), unit=figs.unit_name(series.unit, lang),
+             years=series_years(series, lang), reports=reports)  # fmt: skip
+
+
+def chart_caption(series: Series, lang: str) -> str:
+    """The caption under a chart, as Telegram HTML."""
+    return escape(caption(series, lang))
+
+
+def _qualified(point: Point, series: Series, lang: str) -> str:
+    """"1957: 5.35 million tons (over)" / "1957年：535万吨（多）"."""
+    value = t("point", lang, year=point.year, value=point_value(point, series, lang))
+    qualifier = point_qualifier(point, lang)
+    if not qualifier:
+        return value
+    return f"{value} ({qualifier})" if lang == "en" else f"{value}（{qualifier}）"
+
+
+def _point_html(point: Point, series: Series, lang: str) -> str:
+    """A point in bold, its citation, and its notes."""
+    lines = [f"<b>{escape(_qualified(point, series, lang))}</b>", f"<i>{escape(citation(point.hit.article, lang))}</i>"]
+    return "\n".join(lines + [f"⚠️ {escape(note)}" for note in point_notes(point, series, lang)])
+
+
+def sources_html(series: Series, lang: str) -> str:
+    """What a chart's sources button shows: each point with its citation and notes, oldest first."""
+    blocks = [_point_html(p, series, lang) for p in series.points]
+    return "\n\n".join([f"<b>{escape(series_title(series, lang))}</b>", *blocks])
+
+
+def _difference(comparison: Comparison, lang: str) -> str:
+    """The difference and the ratio of a comparison, the later year against the earlier."""
+    earlier, later = comparison.earlier.year, comparison.later.year
+    difference = comparison.difference
+    key = "compare_more" if difference > 0 else "compare_less" if difference < 0 else "compare_same"
+    amount = figs.quantity(abs(difference), comparison.series.unit, lang)
+    said = [t(key, lang, later=later, earlier=earlier, amount=amount)]
+    if comparison.ratio is not None and difference:
+        ratio = f"{comparison.ratio:.{RATIO_PLACES}f}".rstrip("0").rstrip(".")
+        said.append(t("compare_ratio", lang, later=later, earlier=earlier, ratio=ratio))
+    return (" " if lang == "en" else "").join(said)
+
+
+def _compared(comparison: Comparison) -> tuple[Point, Point]:
+    """The two points of a comparison without their years' other reports: those are the sources list's
+    business; a comparison stays phone-sized with the two figures it sets side by side."""
+    return replace(comparison.earlier, others=()), replace(comparison.later, others=())
+
+
+def comparison_html(comparison: Comparison) -> str:
+    """Both figures, each with its citation and notes, then the difference and the ratio: phone-sized."""
+    series = comparison.series
+    blocks = [_point_html(p, series, series.lang) for p in _compared(comparison)]
+    return "\n\n".join([*blocks, escape(_difference(comparison, series.lang))])
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """A comparison in a terminal: both figures with citations and notes, the difference and the ratio."""
+    series, lang = comparison.series, comparison.series.lang
+    blocks = []
+    for point in _compared(comparison):
+        notes = [t("note", lang, text=note) for note in point_notes(point, series, lang)]
+        cited = t("cite_lead", lang) + citation(point.hit.article, lang)
+        blocks.append("\n".join([_qualified(point, series, lang), cited, *notes]))
+    return "\n\n".join([*blocks, _difference(comparison, lang)])
+
+
+def reply_text(reply: Answer | Series | Comparison) -> str:
+    """What a terminal shows for any reply. A terminal shows no picture: a series is its table and the
+    command that draws its chart."""
+    if isinstance(reply, Series):
+        first, last = reply.points[0].year, reply.points[-1].year
+        hint = t("chart_hint", reply.lang, query=reply.query, first=first, last=last)
+        return f"{series_text(reply, reply.lang)}\n\n{hint}"
+    if isinstance(reply, Comparison):
+        return comparison_text(reply)
+    return text(reply)
+
+
+def reply_json(reply: Answer | Series | Comparison) -> dict[str, Any]:
+    """The JSON of any reply: an answer's contract (DESIGN.md); a series or a comparison with `found`,
+    `lang`, `question` and `answer` as an answer has them, and its points."""
+    if isinstance(reply, Answer):
+        return as_json(reply)
+    series = reply.series if isinstance(reply, Comparison) else reply
+    data: dict[str, Any] = {"found": True, "lang": series.lang, "question": series.query, "answer": reply_text(reply),
+                            "series": series_json(series)}  # fmt: skip
+    if isinstance(reply, Comparison):
+        data.update(difference=reply.difference, ratio=reply.ratio)
+    return data

@@ -16,8 +16,8 @@ from index import answer, candidates, features, store, text
 from index import figures as figs
 from index.candidates import Candidate, Found, Pool
 from index.content import Content
-from index.model import QUESTION_CUT, Answer, Article, Figure, FigureHit, Flag, Hit, Passage, Series
-from index.question import Frame
+from index.model import QUESTION_CUT, Answer, Article, Comparison, Figure, FigureHit, Flag, Hit, Passage, Series
+from index.question import Frame, series_query
 from index.question import read as read_question
 from index.ranker import Ranker
 from index.search import Filters, TextIndex
@@ -34,6 +34,7 @@ CROSS_CANDIDATES = 5
 # Figure contexts read from their own search: each one brings its passage, if neither passage search did.
 CONTEXT_CANDIDATES = 8
 MAX_QUESTION = 1000  # characters read of a question; the rest is cut
+TREND_POINTS = 2  # years a series needs to show a trend; with fewer, the question is answered by its report
 UNSPOKEN_UNITS = frozenset({"date", ""})  # a year or a bare number says nothing alone
 # Units that say how long or how many times, not how much: they mean little without their sentence.
 RELATIVE_UNITS = frozenset({"year", "month", "day", "times"})
@@ -136,6 +137,30 @@ class Engine:
         if not cut:
             return result
         return replace(result, warnings=(*result.warnings, Flag(QUESTION_CUT, (("limit", MAX_QUESTION),))))
+
+    def reply(self, question: str, lang: str | None = None) -> Answer | Series | Comparison:
+        """What a question gets: both figures when it sets two years against each other, the series
+        when it asks how a figure went over years, else the answer. A comparison missing a year, or a
+        trend of fewer than TREND_POINTS years, is answered as any question: one report is all there is."""
+        cleaned, _ = clean(question)
+        frame = read_question(cleaned, text.detect_lang(cleaned, default=lang or "en"), self.analyzer)
+        if frame.compared:
+            series = self.series(series_query(cleaned, frame.lang), lang, *frame.compared)
+            points = tuple(p for p in series.points if p.year in frame.compared)
+            if len(points) == len(frame.compared):
+                return Comparison(replace(series, points=points))
+        elif frame.trend:
+            series = self.series(series_query(cleaned, frame.lang), lang, *frame.span)
+            if len(series.points) >= TREND_POINTS:
+                return series
+        return self.ask(question, lang=lang)
+
+    def over_years(self, query: str, lang: str | None = None) -> Series:
+        """The series a query names, over the years it names ("from 1978 to 1990", "since 1957"), else all;
+        read without the words that ask for years ("how did ... change")."""
+        cleaned, _ = clean(query)
+        frame = read_question(cleaned, text.detect_lang(cleaned, default=lang or "en"), self.analyzer)
+        return self.series(series_query(cleaned, frame.lang), lang, *frame.span)
 
     def _answer(self, frame: Frame, reply: str, skip: int) -> Answer:
         results = self._results(frame)

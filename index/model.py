@@ -160,3 +160,28 @@ class Series:
     lang: str
     unit: str
     points: tuple[Point, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two years of a series set against each other, for a question that compares them."""
+
+    series: Series  # its two points, oldest first
+
+    @property
+    def earlier(self) -> Point:
+        return self.series.points[0]
+
+    @property
+    def later(self) -> Point:
+        return self.series.points[-1]
+
+    @property
+    def difference(self) -> float:
+        """The later year's value less the earlier's, in the series' unit."""
+        return self.later.value - self.earlier.value
+
+    @property
+    def ratio(self) -> float | None:
+        """The later year's value over the earlier's; None when the earlier is zero."""
+        return self.later.value / self.earlier.value if self.earlier.value else None

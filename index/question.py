@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from index import text, words_en, words_zh
 from index.figures import is_comparison_base
@@ -37,6 +38,9 @@ class Frame:
     entities: frozenset[str]  # names (places, people, organisations) the question asks about
     change: bool  # asks how much something grew or fell
     target: bool  # asks about a plan or a goal, not an outcome
+    trend: bool  # asks how a figure went over years: a series answers, not one report
+    compared: tuple[int, ...]  # the two years a question sets against each other, oldest first; else ()
+    span: tuple[int | None, int | None]  # the years a series for the question covers (None: open)
     weights: Mapping[str, float] = field(default_factory=dict)  # token -> idf in the archive, set by the engine
 
     @property
@@ -55,6 +59,8 @@ def read(question: str, lang: str, analyzer: text.Analyzer) -> Frame:
     page = _PAGE.search(folded)
     hint = next((unit for unit, pattern in words_en.UNIT_WORDS.items() if re.search(pattern, folded)), "")
     measure = re.search(words_zh.MEASURE, folded)
+    years = frozenset(int(y) for y in _YEAR.findall(folded))
+    one_number = bool(re.search(words.ONE_NUMBER, folded))
     return Frame(
         text=question,
         lang=lang,
@@ -62,7 +68,7 @@ def read(question: str, lang: str, analyzer: text.Analyzer) -> Frame:
         kind=next((name for name, pattern in words.KINDS if re.search(pattern, folded)), "any"),
         unit_hint=hint,
         measure=measure.group(1) if measure else "",
-        years=frozenset(int(y) for y in _YEAR.findall(folded)),
+        years=years,
         relative_years=frozenset(
             offset for word, offset in words.RELATIVE_YEARS.items() for m in re.finditer(word, folded)
             if not is_comparison_base(folded, m.start(), lang)  # 比前年: the base of a comparison is not asked
@@ -71,7 +77,36 @@ def read(question: str, lang: str, analyzer: text.Analyzer) -> Frame:
         entities=frozenset(analyzer.entities(question, lang)),
         change=bool(re.search(words.CHANGE, folded)),
         target=bool(re.search(words.TARGET, folded)),
+        trend=not one_number and bool(re.search(words.TREND, folded)),
+        compared=_compared(folded, years, words) if not one_number else (),
+        span=_span(folded, years, lang),
     )
+
+
+def series_query(question: str, lang: str) -> str:
+    """What a question about years measures: the question without its years and the words that ask for a
+    trend or a comparison ("How did national grain output change from 1978 to 1990?" -> "national grain
+    output"); the question itself when nothing else is left."""
+    words = WORDS[lang]
+    bare = _YEAR.sub(" ", question)
+    bare = re.sub(r"^\s*年|(?<=\s)年", " ", bare) if lang == "zh" else bare
+    bare = re.sub(words.ASKING_OVER_YEARS, " ", bare, flags=re.IGNORECASE)
+    return " ".join(bare.split()) or question
+
+
+def _compared(folded: str, years: frozenset[int], words: ModuleType) -> tuple[int, ...]:
+    """The two years a question sets against each other ("bigger in 1988 or 1987?"), oldest first."""
+    return tuple(sorted(years)) if len(years) == 2 and re.search(words.COMPARE, folded) else ()
+
+
+def _span(folded: str, years: frozenset[int], lang: str) -> tuple[int | None, int | None]:
+    """From the first year named to the last; one year alone starts a series when it follows
+    "since" (自1978年, 1978年以来), else the series is open at both ends."""
+    if len(years) > 1:
+        return min(years), max(years)
+    since = WORDS[lang].SINCE
+    start = next((y for y in years if re.search(since.format(year=y), folded)), None)
+    return start, None
 
 
 def years_in(passage: str, published: int, lang: str, with_bases: bool = True) -> set[int]:

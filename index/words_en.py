@@ -24,6 +24,29 @@ UNIT_WORDS = {
 RELATIVE_YEARS = {"this year": 0, "last year": -1, "next year": 1, r"\bnow\b": 0, r"\bat present\b": 0}
 CHANGE = (r"\b(rise|rose|risen|grow|grew|grown|growth|increase|increased|up|gain|fell|fall|drop|dropped|decline|"
           r"decrease|decreased|more than last|compared|higher|lower)\b|\bhow (much|many) (more|less|fewer)\b")
+# A question about a figure over years, answered by a series, not by one report: "how did grain output
+# grow", "the trend", "over the years". "How much did it grow" is CHANGE: one report's figure.
+TREND = (r"\btrends?\b|\bover (?:the|these|those|many|the past \w+) (?:years|decades)\b|\bover time\b|"
+         r"\byear (?:by|after|on) year\b|\bthrough the years\b|\bfrom year to year\b|"
+         r"\bhow (?:did|has|have|does|do|had) [^?]{1,80}\b(?:change|changed|grow|grown|develop|"
+         r"developed|evolve|evolved|rise|risen|fall|fallen|increase|increased|decrease|decreased|decline|declined)\b")
+# With two years named, a question that sets them against each other: "bigger in 1988 or 1987?".
+COMPARE = (r"\bor\b|\bcompar|\bversus\b|\bvs\b|\bwhich (?:year|of the two)\b|\bdifference\b|\bexceed|\bsurpass|"
+           r"\b(?:more|less|fewer|bigger|larger|higher|lower|smaller|greater)\b.*\bthan\b")
+# Words that ask for one number: such a question ("how much more in 1984 than in 1983?") is answered by
+# the report that states it, so it is neither TREND nor COMPARE.
+ONE_NUMBER = r"\bhow (?:much|many)\b|\bby what\b"
+# Words that ask for a trend or a comparison, not what is measured: left out of the query a series is
+# read from ("How did national grain output change from 1978 to 1990?" -> "national grain output").
+ASKING_OVER_YEARS = (
+    r"\bvs\.|\b(?:how|did|does|do|has|have|had|was|were|is|are|which|what|year|years|in|from|to|between|and|since|after|"
+    r"or|than|vs|versus|compared?|comparison|bigger|larger|higher|lower|smaller|greater|more|less|fewer|change[ds]?|"
+    r"grow|grew|grown|growth|develop(?:ed)?|evolved?|rise|rose|risen|fall|fell|fallen|increased?|decreased?|"
+    r"declined?|trends?|over|time|the|these|those|past|decades|by|on|through|each|every|difference|"
+    r"exceed(?:ed)?|surpass(?:ed)?|go|went|gone|of)\b|[?,:;!]|(?<!\w)[-–—.](?!\w)"
+)
+# A year a series starts from ("since 1978"); {year} stands for the year.
+SINCE = r"\b(?:since|from|after)\s+(?:the year\s+)?{year}\b"
 # Words before a figure that make it the base of a comparison ("over 1983", "from 50"), not a level.
 BASE = r"(?:\bover|\bthan|\bcompared with|\bfrom)\s*(?:the\s+)?(?:same period(?: of)?\s+)?$"
 FROM = r"\bfrom\b"

@@ -16,6 +16,24 @@ MEASURE = (r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|
            r"枚|块|场|局|天|年)")
 RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "现在": 0, "目前": 0, "现有": 0}
 CHANGE = r"增长|增加|提高|上升|下降|减少|增产|减产|多了|少了|比去年|比上年|翻了?一番|比.{0,10}(多|少|增|减|高|低)"
+# A question about a figure over years, answered by a series: 这些年怎么变化的, 趋势, 从1978年到1990年…变化.
+TREND = (r"变化|趋势|走势|变迁|这些年|这几年|近几年|近年来|多年来|历年|逐年|"
+         r"(?:怎么|怎样|如何)(?:样)?(?:增长|发展|变|上升|下降|增加|减少)")
+# With two years named, a question that sets them against each other: 1988年和1987年哪年多.
+COMPARE = r"哪(?:一)?年|还是|相比|比较|对比|相差|差距|比.{0,16}(?:多|少|高|低|大|小|增|减)"
+# Words that ask for one number (增长了多少, 几倍; 这几年 asks none): such a question is answered by the
+# report that states it, so it is neither TREND nor COMPARE.
+ONE_NUMBER = r"多少|几(?!年)"
+# Words that ask for a trend or a comparison, not what is measured: left out of the query a series is
+# read from (全国粮食总产量这些年怎么变化的 -> 全国粮食总产量). 多, 高, 大 ... only as the asking word at the end
+# or before 还是, never inside a name (大豆, 高粱).
+ASKING_OVER_YEARS = (
+    r"哪一?年|这些年|这几年|近几年|近年来|多年来|历年|逐年|以来|以后|怎么样?|怎样|如何|变化|趋势|走势|变迁|情况|"
+    r"增长|发展|上升|下降|增加|减少|还是|相比|比较|对比|有什么|是什么|[从到至自由和与跟同比是的了呢吗啊]|"
+    r"[多少高低大小](?=还是|吗|呢|[？?]|$)|[？?，,：:；;！!—–-]"
+)
+# A year a series starts from (自1978年, 1978年以来); {year} stands for the year.
+SINCE = r"(?:自|从|由){year}|{year}\s*年?\s*(?:以来|以后|起)"
 BASE = r"(?:比|较|同比)\s*$"
 FROM = r"[由从]"
 FRAME_WORDS = "比重 比例 百分之 数量 数字 情况 占 总数 多大 大 多高 高 多长 长 多快 快 多远 钱 花"

@@ -96,8 +96,8 @@ async def reply_to(emu: Emulator, message: dict[str, Any], timeout: float = 10.0
 
 
 def _answers(call: Any, message: dict[str, Any]) -> bool:
-    """Is `call` a message the bot sent after `message`, in its chat?"""
-    result = call.result if call.method == "sendMessage" else None
+    """Is `call` a message (text or photo) the bot sent after `message`, in its chat?"""
+    result = call.result if call.method in ("sendMessage", "sendPhoto") else None
     return bool(
         result and result["chat"]["id"] == message["chat"]["id"] and result["message_id"] > message["message_id"]
     )

@@ -24,6 +24,14 @@ def sample_index_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.fixture(name="corpus_index", scope="session")
+def corpus_index_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled archive: the national figures a series is drawn from."""
+    target = tmp_path_factory.mktemp("corpus") / "index"
+    ingest(CORPUS, target)
+    return target
+
+
 @pytest.fixture(name="engine", scope="session")
 def engine_fixture(sample_index: Path) -> Engine:
     return Engine.open(sample_index)

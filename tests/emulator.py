@@ -21,6 +21,11 @@ from typing import Any
 from aiohttp import web
 
 TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+PHOTO_BYTES_LIMIT = 10 * 1024 * 1024  # what sendPhoto accepts as an upload
+PHOTO_SIDES_LIMIT = 10_000  # width + height, at most
+PHOTO_RATIO_LIMIT = 20  # the longer side over the shorter, at most
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 INLINE_RESULTS_LIMIT = 50
 CALLBACK_DATA_LIMIT = 64
 JSON_FIELDS = {
@@ -118,6 +123,27 @@ def check_text(text: str | None, parse_mode: str | None) -> str:
     return plain
 
 
+def check_caption(caption: str | None, parse_mode: str | None) -> str:
+    """A photo's caption as a user reads it, checked as the Bot API checks captions (it may be empty)."""
+    plain = parse_html(caption or "") if (parse_mode or "").upper() == "HTML" else (caption or "")
+    if utf16_len(plain.strip()) > CAPTION_LIMIT:
+        raise ApiError("Bad Request: message caption is too long")
+    return plain.strip()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of an uploaded PNG (the only kind the bot sends), or the Bot API's refusal."""
+    if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        raise ApiError("Bad Request: IMAGE_PROCESS_FAILED")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if len(data) > PHOTO_BYTES_LIMIT:
+        raise ApiError("Bad Request: file is too big")
+    short, long = sorted((width, height))
+    if not short or width + height > PHOTO_SIDES_LIMIT or long > PHOTO_RATIO_LIMIT * short:
+        raise ApiError("Bad Request: PHOTO_INVALID_DIMENSIONS")
+    return width, height
+
+
 def check_markup(markup: dict[str, Any] | None) -> None:
     for row in (markup or {}).get("inline_keyboard", []):
         for button in row:
@@ -169,6 +195,7 @@ class Emulator:
         self.updates: list[dict[str, Any]] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.photos: dict[tuple[int, int], bytes] = {}  # (chat id, message id) -> the PNG uploaded
         self.webhook: dict[str, Any] = {}
         self.releasing = False  # pending getUpdates return at once, so the bot stops quickly
         self.held: list[dict[str, Any]] = []  # the parameters of sendMessage requests stall_sends() holds
@@ -321,6 +348,10 @@ class Emulator:
         check_markup(params.get("reply_markup"))
         message = self._store(chat, self.me, plain)
         message["html"] = params.get("text")
+        return self._reply(chat, message, params)
+
+    def _reply(self, chat: dict[str, Any], message: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """A sent message with the message it replies to and its keyboard, as the params give them."""
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
         if reply_to is not None:
             original = self.messages.get((chat["id"], int(reply_to)))
@@ -330,6 +361,27 @@ class Emulator:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         return message
+
+    async def api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A photo uploaded in a multipart form (a file_id or URL is refused: the bot never sends one)."""
+        chat = self._chat(params.get("chat_id"))
+        upload = params.get("photo")
+        if not isinstance(upload, web.FileField):
+            raise ApiError("Bad Request: wrong remote file identifier specified: can't unserialize it")
+        data = upload.file.read()
+        width, height = png_size(data)
+        caption = check_caption(params.get("caption"), params.get("parse_mode"))
+        check_markup(params.get("reply_markup"))
+        message = self._store(chat, self.me, "")
+        message.pop("text")
+        unique = f"p{message['message_id']}"
+        message["photo"] = [{"file_id": unique, "file_unique_id": unique, "width": width, "height": height,
+                             "file_size": len(data)}]  # fmt: skip
+        if caption:
+            message.update(caption=caption, caption_html=params.get("caption"))
+        self.photos[(chat["id"], message["message_id"])] = data
+        params["photo"] = data  # the call records the bytes, not the form field
+        return self._reply(chat, message, params)
 
     async def api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))
@@ -470,6 +522,11 @@ class Emulator:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: len(sent()) >= count), timeout)
             return sent()[:count]
+
+    def photos_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """The photo messages the bot sent to `chat_id`."""
+        return [c.result for c in self.calls if c.method == "sendPhoto" and c.result
+                and c.result["chat"]["id"] == chat_id]  # fmt: skip
 
     def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
         return [c.result for c in self.calls if c.method == "sendMessage" and c.result

@@ -62,7 +62,7 @@ async def test_start_says_what_the_archive_holds_with_examples_to_tap(bot: Emula
 
 async def test_commands_are_registered_in_both_languages(bot: Emulator) -> None:
     await ask(bot, USER, "/help")
-    assert {c["command"] for c in bot.commands[""]} == {"start", "help", "ask", "lang", "about"}
+    assert {c["command"] for c in bot.commands[""]} == {"start", "help", "ask", "chart", "lang", "about"}
     assert any("档案" in c["description"] for c in bot.commands["zh"])
     assert "你好" in (await ask(bot, USER_ZH, "/start"))["text"]
 
