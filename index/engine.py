@@ -12,7 +12,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from index import answer, candidates, features, store, text
+from index import answer, candidates, features, series, store, text
 from index import figures as figs
 from index.candidates import Candidate, Found, Pool
 from index.content import Content
@@ -21,9 +21,6 @@ from index.question import Frame, series_query
 from index.question import read as read_question
 from index.ranker import Ranker
 from index.search import Filters, TextIndex
-from index.series import PASSAGES as SERIES_PASSAGES
-from index.series import build as build_series
-from index.series import measures as may_be_point
 from index.text import Analyzer
 
 # Passages read from each search. On the corpus's train and dev questions the right passage is among the
@@ -213,10 +210,13 @@ class Engine:
         query, _ = clean(query)
         reply = lang or text.detect_lang(query)
         frame = self.frame(query, text.detect_lang(query, default=reply))
-        pool = candidates.pool(frame, self.lexicon, self._retrieve(frame, SERIES_PASSAGES, SERIES_PASSAGES))
-        ranked = [(self.ranker.score(v), c, v) for c in pool.candidates if may_be_point(c)
-                  for v in (features.vector(pool, c),)]
-        return build_series(pool, ranked, self.ranker, self.analyzer, self.passages, reply, start, end)
+        pool = self.series_pool(frame)
+        groups = series.by_year(pool, self.analyzer, self.passages, start, end)
+        return series.build(pool, self.ranker, groups, reply)
+
+    def series_pool(self, frame: Frame) -> Pool:
+        """The candidates of a series: more passages than an answer reads (series.PASSAGES)."""
+        return candidates.pool(frame, self.lexicon, self._retrieve(frame, series.PASSAGES, series.PASSAGES))
 
     def _retrieve(self, frame: Frame, own: int = CANDIDATES, cross: int = CROSS_CANDIDATES) -> list[Found]:
         """Passages from the question-language search and the lexicon-translated one (`own` and `cross`

@@ -34,16 +34,18 @@ PASSAGES = 200
 
 
 NOT_LEVELS = ("bare", "date", "none")  # unit families that measure nothing alone
-# The features that say a figure is something other than a level: a change, the base of a comparison, a plan,
-# a slogan in quotation marks.
-OTHER_THAN_LEVEL = (features.figure_is_change, features.figure_is_base, features.figure_is_target,
-                    features.figure_quoted)  # fmt: skip
 
 
-def probability(ranker: Ranker, score: float, values: Sequence[float]) -> float:
-    """The ranker's answer probability for a candidate, claiming no lead over a rival: a series has a
-    right candidate for every year, so the next candidate says nothing about this one."""
-    return ranker.sure_of_answer(score, None, values)
+def weighed(pool: Pool, ranker: Ranker, year: int, group: Sequence[Candidate]) -> list[tuple[float, Candidate]]:
+    """The candidates of one year, each with the probability the ranker gives it as the answer to the query
+    asked of that year: features worked out for the query's frame with that year, the lead over the year's
+    next candidate (a series point is the answer the bot would give for its year)."""
+    frame = replace(pool.frame, years=frozenset({year}), relative_years=frozenset())
+    asked = replace(pool, frame=frame, memo={})
+    ranked = sorted(((ranker.score(v), c, v) for c in group for v in (features.vector(asked, c),)),
+                    key=lambda r: -r[0])  # fmt: skip
+    return [(ranker.sure_of_answer(score, ranked[k + 1][0] if k + 1 < len(ranked) else None, values), c)
+            for k, (score, c, values) in enumerate(ranked)]  # fmt: skip
 
 
 def measures(candidate: Candidate) -> bool:
@@ -54,12 +56,11 @@ def measures(candidate: Candidate) -> bool:
 
 
 def is_level(pool: Pool, candidate: Candidate, analyzer: Analyzer) -> bool:
-    """The candidate's figure is a level of what the query names, read from the original: not a change,
-    a plan, the base of a comparison, a slogan, a date or a bare number; and, when the query names no place,
-    of no place named in its clause (a province's output is not the nation's)."""
+    """The candidate's figure may be a level of what the query names: read from the original, of a unit
+    that measures (not a date or a bare number), and, when the query names no place, of no place named in
+    its clause (a province's output is not the nation's). Whether it is a change, a plan or the base of a
+    comparison the ranker weighs, as it does for any question."""
     if not measures(candidate):
-        return False
-    if any(is_other(pool, candidate) for is_other in OTHER_THAN_LEVEL):
         return False
     return bool(pool.frame.entities) or not analyzer.entities(features.clause_before(pool, candidate), "zh")
 
@@ -67,20 +68,31 @@ def is_level(pool: Pool, candidate: Candidate, analyzer: Analyzer) -> bool:
 Passages = Callable[[str], tuple[Passage, ...]]  # an article's passages, by its id
 
 
-def build(pool: Pool, ranked: list[tuple[float, Candidate, list[float]]], ranker: Ranker, analyzer: Analyzer,
-          passages: Passages, lang: str, start: int | None = None, end: int | None = None) -> Series:  # fmt: skip
-    """The series from the query's scored candidates, between the years `start` and `end` when given;
+def by_year(pool: Pool, analyzer: Analyzer, passages: Passages, start: int | None = None,
+            end: int | None = None) -> dict[int, list[Candidate]]:  # fmt: skip
+    """The level candidates of the query (see is_level) by the year they are of, between `start` and `end`;
     `passages` reads an article's passages (for the year of a figure whose sentence names none)."""
-    kept = [(p, c) for s, c, v in ranked
-            if (p := probability(ranker, s, v)) >= ranker.point_threshold and is_level(pool, c, analyzer)]
+    groups: dict[int, list[Candidate]] = defaultdict(list)
+    for c in pool.candidates:
+        if is_level(pool, c, analyzer):
+            year = year_of(c, passages)
+            if (start is None or year >= start) and (end is None or year <= end):
+                groups[year].append(c)
+    return groups
+
+
+def build(pool: Pool, ranker: Ranker, groups: dict[int, list[Candidate]], lang: str) -> Series:
+    """The series: of each year's candidates (by_year), those the ranker is sure enough of as that year's
+    answer; one point a year."""
+    kept = [(p, c, year) for year, group in groups.items() for p, c in weighed(pool, ranker, year, group)
+            if p >= ranker.point_threshold]  # fmt: skip
     if not kept:
         return Series(pool.frame.text, lang, "")
-    kept.sort(key=lambda pc: -pc[0])
+    kept.sort(key=lambda pcy: -pcy[0])
     unit = _unit(kept[0][1])  # the unit of the likeliest figure: the thing the query names is counted in it
     best: dict[tuple[int, str], tuple[float, Candidate]] = {}  # (year, article) -> its likeliest candidate
-    for p, c in kept:
-        year = _year(c, passages)
-        if _unit(c) == unit and (start is None or year >= start) and (end is None or year <= end):
+    for p, c, year in kept:
+        if _unit(c) == unit:
             best.setdefault((year, c.found.article.id), (p, c))
     by_year: dict[int, list[Point]] = defaultdict(list)
     for (year, _), (p, c) in best.items():
@@ -97,7 +109,7 @@ def _unit(candidate: Candidate) -> str:
     return figs.in_common_unit(candidate.figure)[1]
 
 
-def _year(candidate: Candidate, passages: Passages) -> int:
+def year_of(candidate: Candidate, passages: Passages) -> int:
     """The year the figure is of: the one its sentence names; else the one the article last spoke of before
     it (这一年 after a paragraph on 1958; comparison bases left out), nearest text first, where that text names
     one year alone; else the article's year."""

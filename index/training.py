@@ -32,6 +32,8 @@ from index.candidates import Candidate
 from index.engine import Engine
 from index.evaluate import Bodies, Labelled, same_paragraph, same_value
 from index.features import NAMES
+from index.question import read as read_question
+from index.question import series_query
 from index.ranker import Calibrator, Ranker, lead
 
 PRECISION = 0.9  # of figures cited (and of passages given), the share that must be right
@@ -258,22 +260,23 @@ def train(engine: Engine, train_questions: list[Labelled], dev_questions: list[L
 def series_threshold(engine: Engine, ranker: Ranker, questions: Iterable[Labelled], bodies: Bodies) -> float:
     """The answer probability from which a candidate becomes a point of a series (Ranker.point_threshold).
 
-    Each labelled question with a figure is taken as a series of one year: its candidates are retrieved and
-    weighed as a series weighs them, and its likeliest level candidate is kept when its probability reaches
-    the threshold. A series should hold every year the archive reports and no other: the threshold is the one
-    with the best F1 of kept candidates that are the labelled figure (precision) over the questions whose
-    likeliest level candidate is (recall)."""
+    Each labelled question with a figure and a year is asked as a series asks: without its years and asking
+    words (series_query: "grain output of Henan in 1984" -> "grain output of Henan"), its candidates retrieved
+    and weighed as a series weighs them; the likeliest level candidate of the year asked is that year's point
+    when its probability reaches the threshold. A series should hold every year the archive reports and no
+    other: the threshold is the one with the best F1 of points that are the labelled figure (precision) over
+    the questions whose likeliest candidate of the year is (recall)."""
     judged = []
     for question in questions:
-        if not question.figure:
+        lang = text.detect_lang(question.question, default=question.lang)
+        years = read_question(question.question, lang, engine.analyzer).years
+        if not question.figure or not years:
             continue
-        frame = engine.frame(question.question, text.detect_lang(question.question, default=question.lang))
-        scored = engine.scored(frame, series.PASSAGES, series.PASSAGES)
-        level = [(series.probability(ranker, ranker.score(v), v), c)
-                 for c, v in zip(scored.candidates, scored.vectors, strict=True)
-                 if series.is_level(scored.pool, c, engine.analyzer)]
-        p, best = max(level, key=lambda pc: pc[0], default=(0.0, None))
-        judged.append((p, best is not None and is_right(question, best, bodies)))
+        pool = engine.series_pool(engine.frame(series_query(question.question, lang), lang))
+        groups = series.by_year(pool, engine.analyzer, engine.passages, min(years), max(years))
+        for year in years & groups.keys():
+            p, best = max(series.weighed(pool, ranker, year, groups[year]), key=lambda pc: pc[0])
+            judged.append((p, is_right(question, best, bodies)))
     return _best_f1(judged)
 
 

@@ -81,11 +81,11 @@ def test_no_figure_is_forced_on_a_which_question(engine: Engine) -> None:
 
 
 def test_next_result_walks_down_the_ranking(engine: Engine) -> None:
-    walk = [engine.ask("Soviet Union border trade volume", skip=k) for k in range(4)]
+    walk = [engine.ask("border trade volume", skip=k) for k in range(4)]
     found = [answer.hit.passage.id for answer in walk if answer.found and answer.hit]
     assert found and len(found) == len(set(found))  # each next result is another passage
     assert [answer.found for answer in walk] == sorted((a.found for a in walk), reverse=True)  # then none
-    assert not engine.ask("Soviet Union border trade volume", skip=99).found
+    assert not engine.ask("border trade volume", skip=99).found
 
 
 def test_lang_override_answers_in_the_asked_language(engine: Engine) -> None:
@@ -109,7 +109,7 @@ def test_question_reading() -> None:
 
 
 def test_citation_in_both_languages(engine: Engine) -> None:
-    hit = engine.ask("Soviet Union border trade volume").hit
+    hit = engine.ask("What was Heilongjiang's border trade volume in 1987?").hit
     assert hit is not None
     article = engine.article(hit.article.id)
     assert article is not None
@@ -161,13 +161,13 @@ def test_invented_articles_set_holds_its_measured_floor(tmp_path: Path) -> None:
     summary, failures = _scored(ROOT / "tests" / "data" / "questions.jsonl", ROOT / "tests" / "data" / "archive",
                                 tmp_path / "ix")
     assert summary["lang"] == 1.0 and summary["abstain"] >= 0.99, failures
-    assert summary["passage"] >= 0.6 and summary["figure"] >= 0.38, failures
+    assert summary["passage"] >= 0.63 and summary["figure"] >= 0.34, failures
     assert summary["bm25_top1_passage"] == pytest.approx(0.7, abs=0.001)
 
 
 def test_the_corpus_dev_split_holds_its_measured_floor(tmp_path: Path) -> None:
     """data/questions/dev.jsonl (17 articles, 174 questions): the split the ranker's settings were chosen on."""
     summary, failures = _scored(ROOT / "data" / "questions" / "dev.jsonl", CORPUS, tmp_path / "ix")
-    assert summary["lang"] == 1.0 and summary["abstain"] >= 0.77, failures
-    assert summary["passage"] >= 0.70 and summary["figure"] >= 0.49, failures
+    assert summary["lang"] == 1.0 and summary["abstain"] >= 0.8, failures
+    assert summary["passage"] >= 0.70 and summary["figure"] >= 0.46, failures
     assert summary["flagged"] >= 0.5, failures  # 2 of the 4 mistranslated figures asked in English
