@@ -32,7 +32,7 @@ FILE_UNITS = {"tons": "tons", "jin": "jin", "kg": "kg"}  # data/series.jsonl's u
 CLI = [sys.executable, "-m", "bot.cli", "series"]
 # The years the series gives right today (docs/SERIES.md, measured); every other row of data/series.jsonl is a
 # strict xfail, so a fix shows as an unexpected pass.
-FOUND = {("grain", 1990, "en")}
+FOUND = {("grain", 1989, "en"), ("grain", 1990, "en"), ("steel", 1943, "en"), ("steel", 1943, "zh")}
 MISSED = "the series misses this year or takes another figure for it (docs/SERIES.md, known gaps)"
 # Tests that need a particular point the series does not find today.
 NEEDS_POINT = "needs a point the series misses today (docs/SERIES.md, known gaps)"
@@ -99,7 +99,6 @@ def test_a_point_the_paper_calls_preliminary_is_marked_so(corpus_engine: Engine)
     assert wrong == PRELIMINARY_ELSEWHERE
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_POINT)
 def test_an_earlier_report_of_the_same_year_is_a_note_under_the_later(corpus_engine: Engine) -> None:
     series = corpus_engine.series("全国粮食总产量", start=1989, end=1989)
     (point,) = series.points

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 
 from index.engine import Engine
@@ -19,7 +18,6 @@ CLI = [sys.executable, "-m", "bot.cli"]
 TREND = "How did national grain output change from 1955 to 1989?"
 COMPARE = "Was national grain output bigger in 1984 or 1989?"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-MISSES_GRAIN = "the national grain series misses 1984 or 1989 (docs/SERIES.md, known gaps)"
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -43,7 +41,6 @@ def test_a_trend_in_text_is_the_table_and_the_command_for_its_chart(corpus_index
     assert drawn.read_bytes().startswith(PNG_SIGNATURE)
 
 
-@pytest.mark.xfail(strict=True, reason=MISSES_GRAIN)
 def test_a_comparison_in_text_and_json(corpus_index: Path) -> None:
     comparison = Engine.open(corpus_index).reply(COMPARE)
     assert isinstance(comparison, Comparison)
@@ -59,7 +56,6 @@ def test_a_comparison_in_text_and_json(corpus_index: Path) -> None:
     assert data["difference"] == later - earlier and data["ratio"] == later / earlier
 
 
-@pytest.mark.xfail(strict=True, reason=MISSES_GRAIN)
 def test_chat_answers_trends_comparisons_and_questions_alike(corpus_index: Path) -> None:
     out = run("chat", "--index", str(corpus_index), stdin=f"{TREND}\n{COMPARE}\n钢产量这些年怎么变化的？\n").stdout
     assert "For the chart: archive-bot series" in out and "1989 had " in out
