@@ -19,6 +19,9 @@ import tantivy
 LANGS = ("en", "zh")
 META_LOCK = ".tantivy-meta.lock"  # the lock file a tantivy reader takes while it opens segments
 LOCK_MODE = 0o644  # what tantivy itself creates it with
+# Hits read past the ones asked for, so that documents of equal score at the cut are chosen by doc number
+# (a tie wider than this at the cut is still chosen by tantivy, as rare as ten passages scoring alike).
+TIES = 8
 
 
 @dataclass(frozen=True)
@@ -115,19 +118,25 @@ class TextIndex:
         self, tokens: list[str], lang: str, limit: int = 10, filters: Filters | None = None
     ) -> list[tuple[int, float]]:
         """Top passages as (doc, BM25 score), best first."""
-        searcher, hits = self._top(tokens, lang, limit, filters)
-        docs = searcher.fast_field_values("doc", [address for _, address in hits])
-        return [(doc, score) for doc, (score, _) in zip(docs, hits, strict=True)]
+        return [(doc, score) for doc, _, score in self._ranked(tokens, lang, limit, filters, with_figures=False)]
 
     def search_figures(
         self, tokens: list[str], lang: str, limit: int = 10, filters: Filters | None = None
     ) -> list[tuple[int, int, float]]:
         """Top figure contexts as (doc of their passage, figure position, BM25 score), best first."""
-        searcher, hits = self._top(tokens, lang, limit, filters)
+        return self._ranked(tokens, lang, limit, filters, with_figures=True)
+
+    def _ranked(
+        self, tokens: list[str], lang: str, limit: int, filters: Filters | None, with_figures: bool
+    ) -> list[tuple[int, int, float]]:
+        """The top `limit` as (doc, figure position or 0, score), equal scores in doc order: tantivy breaks
+        ties by where its indexing threads put each document, which differs from one ingest to the next."""
+        searcher, hits = self._top(tokens, lang, limit + TIES, filters)
         addresses = [address for _, address in hits]
         docs = searcher.fast_field_values("doc", addresses)
-        figures = searcher.fast_field_values("figure", addresses)
-        return [(doc, figure, score) for doc, figure, (score, _) in zip(docs, figures, hits, strict=True)]
+        figures = searcher.fast_field_values("figure", addresses) if with_figures else [0] * len(docs)
+        found = sorted(zip(docs, figures, (score for score, _ in hits), strict=True), key=lambda h: (-h[2], h[0], h[1]))
+        return found[:limit]
 
     def _top(
         self, tokens: list[str], lang: str, limit: int, filters: Filters | None
