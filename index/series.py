@@ -3,11 +3,11 @@
 A query is read as a question's frame and its candidates are weighed by the
 fitted ranker, as for an answer, but from a wider retrieval: a series wants every
 article that reports the figure, not the one best passage. A candidate may become a
-point when the ranker's answer probability reaches the ranker's `point_threshold` and its figure is a
-level of the thing asked (read from the Chinese original; not a change, a plan or the
-base of a comparison; of the unit the best candidate has; of no place the query does
-not name). The best candidate of each article speaks for it; where several articles
-give one year, the latest report is the point and the others are its notes.
+point of a year when, asked of that year, the ranker's answer probability reaches its
+`point_threshold`, and its figure may be a level of the thing asked (read from the Chinese
+original, in a unit that measures, of the unit the best candidate has, of no place the
+query does not name). The best candidate of each article speaks for it; where several
+articles give one year, the latest report is the point and the others are its notes.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cache
 
 from index import features, words_zh
 from index import figures as figs
@@ -73,6 +74,7 @@ def by_year(pool: Pool, analyzer: Analyzer, passages: Passages, start: int | Non
     """The level candidates of the query (see is_level) by the year they are of, between `start` and `end`;
     `passages` reads an article's passages (for the year of a figure whose sentence names none)."""
     groups: dict[int, list[Candidate]] = defaultdict(list)
+    passages = cache(passages)  # many candidates of one article may need its earlier passages
     for c in pool.candidates:
         if is_level(pool, c, analyzer):
             year = year_of(c, passages)
@@ -94,12 +96,12 @@ def build(pool: Pool, ranker: Ranker, groups: dict[int, list[Candidate]], lang: 
     for p, c, year in kept:
         if _unit(c) == unit:
             best.setdefault((year, c.found.article.id), (p, c))
-    by_year: dict[int, list[Point]] = defaultdict(list)
+    reports: dict[int, list[Point]] = defaultdict(list)
     for (year, _), (p, c) in best.items():
-        by_year[year].append(_point(year, p, c))
+        reports[year].append(_point(year, p, c))
     points = []
-    for year in sorted(by_year):
-        latest, *earlier = sorted(by_year[year], key=lambda pt: (pt.hit.article.date, pt.hit.score), reverse=True)
+    for year in sorted(reports):
+        latest, *earlier = sorted(reports[year], key=lambda pt: (pt.hit.article.date, pt.hit.score), reverse=True)
         points.append(replace(latest, others=tuple(earlier)))
     return Series(pool.frame.text, lang, unit, tuple(points))
 
