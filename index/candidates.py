@@ -4,7 +4,7 @@ A question searches the passages of its own language, and, through the
 bilingual lexicon, those of the other language; each passage found yields one
 candidate per figure it holds and one without a figure (for questions whose
 answer is a name, a place or a thing). Everything a feature needs of a passage
-is read here once: its terms in both languages and its title's.
+is read here once: its terms in both languages (as analyzed at ingest) and its title's.
 """
 
 from __future__ import annotations
@@ -73,17 +73,17 @@ def found_passage(
     score: dict[str, float],
     rank: dict[str, int | None],
     contexts: dict[tuple[str, int], tuple[float, int]],
+    terms: dict[str, frozenset[str]],
     analyzer: Analyzer,
 ) -> Found:
+    """`terms`: what the passage is indexed under (its words and its title's), as stored at ingest."""
     title_terms = {lang: _title_terms(getattr(article, f"title_{lang}"), lang, analyzer) for lang in LANGS}
-    terms = {lang: frozenset(analyzer.terms("", getattr(passage, lang), lang)) | title_terms[lang]
-             for lang in LANGS}
     return Found(passage, article, score, rank, contexts, terms, title_terms)
 
 
 @lru_cache(maxsize=TITLES)
 def _title_terms(title: str, lang: str, analyzer: Analyzer) -> frozenset[str]:
-    return frozenset(analyzer.terms("", title, lang))
+    return frozenset(analyzer.analyze(title, lang))
 
 
 def pool(frame: Frame, lexicon: Lexicon, found: list[Found]) -> Pool:

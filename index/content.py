@@ -23,13 +23,18 @@ CREATE TABLE IF NOT EXISTS articles (
     day INTEGER NOT NULL, page INTEGER, data TEXT NOT NULL, UNIQUE (archive, source));
 CREATE TABLE IF NOT EXISTS passages (
     doc INTEGER PRIMARY KEY, id TEXT NOT NULL, article_id TEXT NOT NULL, position INTEGER NOT NULL,
-    kind TEXT NOT NULL, en TEXT NOT NULL, zh TEXT NOT NULL);
+    kind TEXT NOT NULL, en TEXT NOT NULL, zh TEXT NOT NULL, terms_en TEXT NOT NULL, terms_zh TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id, position);
 CREATE TABLE IF NOT EXISTS figures (
     doc INTEGER NOT NULL, ordinal INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (doc, ordinal));
 CREATE INDEX IF NOT EXISTS figures_value ON figures (json_extract(data, '$.value'));
 """
 VALUE_TOLERANCE = 1e-9  # relative: 6.08 × 10⁸ and 608 × 10⁶ are one value in floating point
+
+
+def _joined(terms: list[str]) -> str:
+    """A passage's distinct terms in one column (no term holds a space: the analyzers split on them)."""
+    return " ".join(dict.fromkeys(terms))
 
 
 def doc_number(passage_id: str, content_hash: str) -> int:
@@ -77,8 +82,11 @@ class Content:
         rows = self.db.execute("SELECT archive, source, id, hash FROM articles")
         return {(archive, source): (aid, digest) for archive, source, aid, digest in rows}
 
-    def put(self, article: Article, content_hash: str, passages: Iterable[tuple[int, Passage]]) -> None:
-        """Replace an article and its passages (call inside a transaction)."""
+    def put(
+        self, article: Article, content_hash: str, passages: Iterable[tuple[int, Passage, dict[str, list[str]]]]
+    ) -> None:
+        """Replace an article and its passages, each with the terms it is indexed under (call inside a
+        transaction)."""
         self.delete(article.id)
         self.db.execute(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -92,10 +100,10 @@ class Content:
                 _article_json(article),
             ),
         )
-        for doc, p in passages:
+        for doc, p, terms in passages:
             self.db.execute(
-                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc, p.id, p.article_id, p.position, p.kind, p.en, p.zh),
+                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc, p.id, p.article_id, p.position, p.kind, p.en, p.zh, _joined(terms["en"]), _joined(terms["zh"])),
             )
             # vars, not dataclasses.asdict: a figure holds only flat values, and asdict's deep copy
             # was most of the main process's time in a bulk ingest.
@@ -126,6 +134,13 @@ class Content:
             doc: Passage(pid, aid, pos, en, zh, kind, tuple(figures.get(doc, ())))
             for doc, pid, aid, pos, kind, en, zh in rows
         }
+
+    def terms(self, docs: list[int]) -> dict[int, dict[str, frozenset[str]]]:
+        """The terms each passage is indexed under, per language, as analyzed at ingest: a question's
+        features read them without analyzing its passages again."""
+        marks = ",".join("?" * len(docs))
+        rows = self.db.execute(f"SELECT doc, terms_en, terms_zh FROM passages WHERE doc IN ({marks})", docs)
+        return {doc: {"en": frozenset(en.split()), "zh": frozenset(zh.split())} for doc, en, zh in rows}
 
     def article_passages(self, article_id: str) -> tuple[Passage, ...]:
         docs = [

@@ -199,10 +199,15 @@ class Engine:
         ranked = [(self.ranker.score(v), c, v) for c, v in zip(scored.candidates, scored.vectors, strict=True)]
         return sorted(ranked, key=lambda ranking: -ranking[0])
 
-    def scored(self, frame: Frame, own: int = CANDIDATES, cross: int = CROSS_CANDIDATES) -> Scored:
-        """The question's candidates and their feature vectors (what training fits and serving weighs)."""
-        pool = candidates.pool(frame, self.lexicon, self._retrieve(frame, own, cross))
-        return Scored(pool, pool.candidates, [features.vector(pool, c) for c in pool.candidates])
+    def scored(self, frame: Frame, shortlisted: bool = True) -> Scored:
+        """The question's candidates and their feature vectors: those the ranker's first stage keeps (what
+        serving weighs), or all of them (what training fits)."""
+        pool = candidates.pool(frame, self.lexicon, self._retrieve(frame))
+        kept = pool.candidates
+        if shortlisted:
+            early = [features.vector(pool, c, late=False) for c in pool.candidates]
+            kept = tuple(pool.candidates[k] for k in self.ranker.shortlist(early))
+        return Scored(pool, kept, [features.vector(pool, c) for c in kept])
 
     def series(self, query: str, lang: str | None = None, start: int | None = None, end: int | None = None) -> Series:
         """The figure a query names across the archive, one point a year from `start` to `end` (inclusive)."""
@@ -241,11 +246,11 @@ class Engine:
                 contexts.setdefault(doc, {})[side, figure] = (score, rank)
                 scores.setdefault(doc, {"own": 0.0, "cross": 0.0})
                 ranks.setdefault(doc, {"own": None, "cross": None})
-        passages = self.content.passages(list(scores))
+        passages, terms = self.content.passages(list(scores)), self.content.terms(list(scores))
         return [
             candidates.found_passage(
                 passages[doc], self._article(passages[doc].article_id), scores[doc], ranks[doc],
-                contexts.get(doc, {}), self.analyzer,
+                contexts.get(doc, {}), terms[doc], self.analyzer,
             )
             for doc in scores
             if doc in passages  # a document left by an interrupted update has no row

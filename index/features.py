@@ -297,35 +297,48 @@ def _distance_weighted(pool: Pool, c: Candidate, before: bool, decay: float, sen
     """Share of the question's information near the figure, each term weighed by exp(-characters away /
     decay) where it (or its translation) stands nearest on one side of the figure, in the original or in
     the English around the figure's translation, up to the clause's end (or, with `sentence`, the sentence's)."""
-    f = c.figure
-    if f is None:
+    if c.figure is None:
         return 0.0
-    sides = [_side(pool, c, lang, before, sentence) for lang in ("zh", "en")]
     weights = _weights(pool, lone=True)
     total = sum(weights.values())
-    near = 0.0
-    for term, weight in weights.items():
-        gaps = [
-            gap / (1.0 if lang == "zh" else EN_CHARS_PER_ZH)
-            for lang, words in zip(("zh", "en"), sides, strict=True)
-            for form in ({term} if lang == pool.frame.lang else pool.translations.get(term, frozenset()))
-            if (gap := words(form)) is not None
-        ]
-        if gaps:
-            near += weight * math.exp(-min(gaps) / decay)
+    nearest = pool.once(("nearest", c, before), lambda: _nearest(pool, c, before))
+    near = sum(weights[term] * math.exp(-gaps[sentence] / decay) for term, gaps in nearest.items()
+               if gaps[sentence] is not None)  # fmt: skip
     return near / total if total else 0.0
 
 
-Gaps = Callable[[str], int | None]
+def _nearest(pool: Pool, c: Candidate, before: bool) -> dict[str, tuple[float | None, float | None]]:
+    """Each term of the question found on one side of the figure: its distance in characters of the original
+    (English ones counted as EN_CHARS_PER_ZH) where it or its translation stands nearest, within the
+    figure's clause and within its sentence (None: not there). The nearest in the sentence is the nearest in
+    the clause when it lies in the clause, so one reading of each side serves both."""
+    sides = {lang: _side(pool, c, lang, before) for lang in ("zh", "en")}
+    nearest = {}
+    for term in _weights(pool, lone=True):
+        in_clause, in_sentence = [], []
+        for lang, words in sides.items():
+            per = 1.0 if lang == "zh" else EN_CHARS_PER_ZH
+            for form in ({term} if lang == pool.frame.lang else pool.translations.get(term, frozenset())):
+                if (found := words(form)) is not None:
+                    in_sentence.append(found[0] / per)
+                    if found[1]:
+                        in_clause.append(found[0] / per)
+        if in_sentence:
+            nearest[term] = (min(in_clause, default=None), min(in_sentence))
+    return nearest
 
 
-def _side(pool: Pool, c: Candidate, lang: str, before: bool, sentence: bool) -> Gaps:
-    """For a word in `lang`, its distance in characters to the figure on one side of it (None: not there)."""
+Gaps = Callable[[str], tuple[int, bool] | None]
+
+
+def _side(pool: Pool, c: Candidate, lang: str, before: bool) -> Gaps:
+    """For a word in `lang`, its distance in characters to the figure on one side of it, within the sentence,
+    and whether it stands within the figure's clause (None: not in the sentence)."""
     folded = pool.once(("folded", c.found.passage.id, lang), lambda: text.fold(getattr(c.found.passage, lang)))
-    return pool.once(("side", c, lang, before, sentence), lambda: _words_beside(c, folded, lang, before, sentence))
+    return pool.once(("side", c, lang, before), lambda: _words_beside(c, folded, lang, before))
 
 
-def _words_beside(c: Candidate, passage: str, lang: str, before: bool, sentence: bool) -> Gaps:
+def _words_beside(c: Candidate, passage: str, lang: str, before: bool) -> Gaps:
     f = c.figure
     assert f is not None
     if f.lang == lang:
@@ -335,18 +348,31 @@ def _words_beside(c: Candidate, passage: str, lang: str, before: bool, sentence:
         if at < 0:
             return lambda form: None
         end = at + len(f.translation or "")
-    bounds = _BOUNDS[lang, sentence]
-    start = max((m.end() for m in bounds.finditer(passage, 0, at)), default=0)
-    stop = bounds.search(passage, end)
-    side = passage[start:at] if before else passage[end : stop.start() if stop else len(passage)]
+    if before:
+        start = max((m.end() for m in _BOUNDS[lang, True].finditer(passage, 0, at)), default=0)
+        side = passage[start:at]
+        clause = at - max((m.end() for m in _BOUNDS[lang, False].finditer(passage, start, at)), default=start)
+    else:
+        stop = _BOUNDS[lang, True].search(passage, end)
+        side = passage[end : stop.start() if stop else len(passage)]
+        clause_stop = _BOUNDS[lang, False].search(passage, end)
+        clause = min(clause_stop.start() if clause_stop else len(passage), end + len(side)) - end
     if lang == "zh":  # Chinese words as substrings: a short clause segments differently from the question
-        return lambda form: _gap(side, form, before) if form and form in side else None
-    gaps: dict[str, int] = {}
+
+        def found(form: str) -> tuple[int, bool] | None:
+            if not form or form not in side:
+                return None
+            gap = _gap(side, form, before)
+            return gap, gap + len(form) <= clause
+
+        return found
+    nearest: dict[str, tuple[int, bool]] = {}
     for m in _EN_WORD.finditer(side):
+        gap, reach = (len(side) - m.end(), len(side) - m.start()) if before else (m.start(), m.end())
         for stem in _stems(m.group()):
-            gap = len(side) - m.end() if before else m.start()
-            gaps[stem] = min(gap, gaps.get(stem, gap))
-    return gaps.get
+            if stem not in nearest or gap < nearest[stem][0]:
+                nearest[stem] = (gap, reach <= clause)
+    return nearest.get
 
 
 @lru_cache(maxsize=65536)
@@ -592,17 +618,25 @@ NAMES = tuple(f.name for f in FEATURES)
 GROUPS = tuple(dict.fromkeys(f.group for f in FEATURES))
 
 
+# Groups weighed only for the candidates the first stage keeps (Ranker.shortlist): they read the text around
+# each figure, two thirds of the time a question's features take (docs/BENCHMARKS.md).
+LATE_GROUPS = frozenset({"clause", "change"})
+EARLY = tuple(f.group not in LATE_GROUPS for f in FEATURES)  # the features the first stage weighs
+
 _SCALAR = tuple(f for f in FEATURES if f.group != "kind_unit")
 _KIND_UNIT_AT = {(kind, family): len(_SCALAR) + k * len(UNIT_CLASSES) + u
                  for k, kind in enumerate(KINDS) for u, family in enumerate(UNIT_CLASSES)}
 
 
-def vector(pool: Pool, candidate: Candidate) -> list[float]:
-    """Every feature's value, in the order of NAMES. The same values as each feature computed alone, faster:
-    a passage's features once for all its candidates, the kind x unit indicators set at one place."""
+def vector(pool: Pool, candidate: Candidate, late: bool = True) -> list[float]:
+    """Every feature's value, in the order of NAMES (without `late`, the LATE_GROUPS' are left at 0: what the
+    first stage reads). The same values as each feature computed alone, faster: a passage's features once for
+    all its candidates, the kind x unit indicators set at one place."""
     passage = pool.once(("passage features", candidate.found),
                         lambda: {f.name: f.value(pool, candidate) for f in _SCALAR if f.of_passage})
-    values = [passage[f.name] if f.of_passage else f.value(pool, candidate) for f in _SCALAR]
+    values = [passage[f.name] if f.of_passage else
+              f.value(pool, candidate) if late or f.group not in LATE_GROUPS else 0.0
+              for f in _SCALAR]  # fmt: skip
     values.extend([0.0] * (len(FEATURES) - len(_SCALAR)))
     values[_KIND_UNIT_AT[pool.frame.kind, unit_class(candidate.figure)]] = 1.0
     return values

@@ -21,11 +21,18 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
+
+import numpy as np
 
 from index.features import NAMES
 
 PACKAGED = Path(__file__).with_name("ranker.json")
+# Candidates the scorer weighs: the first stage's best (a linear model over the features that are cheap to
+# work out). On the dev questions the scorer's best candidate among all was among the first stage's first 12
+# every time (docs/ANSWERS.md); the others' clause features are not worked out at all.
+SHORTLIST = 12
 _EXP_LIMIT = 50.0  # beyond this |z| the logistic is 0 or 1 to double precision; math.exp would overflow later
 
 
@@ -49,9 +56,9 @@ class Calibrator:
     threshold: float
     by_feature: tuple[float, ...] = ()  # one weight per named feature
 
-    def probability(self, score: float, rival: float | None, standardised: Sequence[float]) -> float:
-        z = self.intercept + self.by_score * score + self.by_lead * lead(score, rival)
-        z += sum(w * v for w, v in zip(self.by_feature, standardised, strict=False))
+    def probability(self, score: float, rival: float | None, by_features: float) -> float:
+        """`by_features`: the sum of by_feature times the standardised values (Ranker.sure_of_* work it out)."""
+        z = self.intercept + self.by_score * score + self.by_lead * lead(score, rival) + by_features
         return 1.0 / (1.0 + math.exp(-max(min(z, _EXP_LIMIT), -_EXP_LIMIT)))
 
 
@@ -67,21 +74,44 @@ class Ranker:
     answer: Calibrator = UNFITTED  # is the best (passage, figure) right?
     passage: Calibrator = UNFITTED  # is the best candidate's passage right?
     point_threshold: float = 1.0  # the answer probability from which a figure is a point of a series
+    first: tuple[float, ...] = ()  # the first stage's weights: over the early features (features.EARLY) only
+
+    def shortlist(self, vectors: Sequence[Sequence[float]]) -> list[int]:
+        """The positions of the SHORTLIST candidates the first stage ranks highest (ties in order), or all of
+        them for a ranker without a first stage. Late features may be left at 0: it does not read them."""
+        if not self.first or len(vectors) <= SHORTLIST:
+            return list(range(len(vectors)))
+        weights, constants = self._folded
+        scores = np.asarray(vectors) @ weights[3] + constants[3]
+        return np.argsort(-scores, kind="stable")[:SHORTLIST].tolist()
 
     def score(self, values: Sequence[float]) -> float:
         """The candidate's linear score: higher is more likely the answer."""
-        return sum(w * z for w, z in zip(self.weights, self.standardised(values), strict=True))
-
-    def standardised(self, values: Sequence[float]) -> list[float]:
-        return [(v - m) / s for v, m, s in zip(values, self.mean, self.scale, strict=True)]
+        return self._linear(values, 0)
 
     def sure_of_answer(self, score: float, runner_up: float | None, values: Sequence[float]) -> float:
         """The probability that the best candidate (scored `score`, with `values`) and its figure are right."""
-        return self.answer.probability(score, runner_up, self.standardised(values))
+        return self.answer.probability(score, runner_up, self._linear(values, 1))
 
     def sure_of_passage(self, score: float, other_passage: float | None, values: Sequence[float]) -> float:
         """The probability that the best candidate's passage is right."""
-        return self.passage.probability(score, other_passage, self.standardised(values))
+        return self.passage.probability(score, other_passage, self._linear(values, 2))
+
+    def _linear(self, values: Sequence[float], part: int) -> float:
+        """Weights (of the scorer, the answer and the passage calibrator, the first stage) times the
+        standardised values."""
+        weights, constants = self._folded
+        return float(weights[part] @ np.asarray(values)) + constants[part]
+
+    @cached_property
+    def _folded(self) -> tuple[np.ndarray, tuple[float, ...]]:
+        """Each part's weights over raw values and its constant: the standardisation folded into the weights,
+        so a candidate costs one dot product (sum w (v - m) / s = sum (w / s) v - sum w m / s)."""
+        zero = (0.0,) * len(self.names)
+        parts = np.array([self.weights, self.answer.by_feature or zero, self.passage.by_feature or zero,
+                          self.first or zero])
+        weights = parts / np.array(self.scale)
+        return weights, tuple(float(c) for c in -(weights @ np.array(self.mean)))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1)
@@ -92,7 +122,8 @@ class Ranker:
         answer, passage = ({**raw[part], "by_feature": tuple(raw[part].get("by_feature", ()))}
                            for part in ("answer", "passage"))
         ranker = cls(tuple(raw["names"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["weights"]),
-                     Calibrator(**answer), Calibrator(**passage), raw.get("point_threshold", 1.0))
+                     Calibrator(**answer), Calibrator(**passage), raw.get("point_threshold", 1.0),
+                     tuple(raw.get("first", ())))
         if ranker.names != NAMES:
             raise RankerMismatch("the ranker was fitted on other features: run `archive-bot train` again")
         return ranker

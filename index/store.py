@@ -39,7 +39,7 @@ from index.model import Article, Figure, Passage
 from index.search import TextIndex
 from index.text import WORDS_FILE, Analyzer, Sentence
 
-FORMAT_VERSION = 3  # bump when analyzers or layout change: older indexes must be re-ingested
+FORMAT_VERSION = 4  # bump when analyzers or layout change: older indexes must be re-ingested
 FIGURES_DIR = "figures"  # the tantivy index of figure contexts, beside the passages' "tantivy"
 LANGS = ("en", "zh")
 BATCH_FILES = 2000
@@ -310,7 +310,7 @@ def _store(
         passages.add(doc, article.id, day, article.page or 0, terms.passage)
         for position, context in terms.figures:
             contexts.add(doc, article.id, day, article.page or 0, context, figure=position)
-        numbered.append((doc, passage))
+        numbered.append((doc, passage, terms.passage))
     content.put(article, prepared.content_hash, numbered)
 
 

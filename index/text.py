@@ -170,11 +170,6 @@ class Analyzer:
     def analyze(self, text: str, lang: str) -> list[str]:
         return analyze_zh(text, self._zh.cut_for_search) if lang == "zh" else analyze_en(text)
 
-    def terms(self, title: str, body: str, lang: str) -> list[str]:
-        """What a passage is indexed under: its words and its article's title (a passage may not name
-        its subject)."""
-        return self.analyze(f"{title}\n{body}", lang) if body else []
-
     def sentences(self, body: str, lang: str) -> list[Sentence]:
         """A text's sentences, each with its terms: the same terms as the whole text's, cut where a
         sentence ends (a word never spans a sentence end)."""

@@ -2,20 +2,22 @@
 
 A candidate is right when it comes from the labelled article and paragraph
 and cites the labelled value (or, for a question whose answer is not a
-number, cites none). Three steps:
+number, cites none). Four steps:
 1. the scorer: a listwise (softmax) model over each question's candidates,
-   fitted by L-BFGS on the training questions that have a right candidate, its
-   L2 strength chosen by the dev questions' top-1;
-2. the calibrators: logistic regressions of "the best candidate is right" on its
+   fitted by L-BFGS on the training questions that have a right candidate;
+2. its first stage: the same model over the features that are cheap to work
+   out (features.EARLY), which picks the candidates the scorer weighs;
+3. the calibrators: logistic regressions of "the best candidate is right" on its
    score, its lead over the next candidate and its standardised features, and of
    "its passage is right" on its score, its lead over the best of another passage
    and its features, fitted on the choices a scorer made for questions it was
-   not fitted on (folds by article), unanswerable ones included; their L2
-   strength chosen by the share of dev figure questions answered right;
-3. the thresholds: the lowest confidence at which the dev questions whose answer
+   not fitted on (folds by article), unanswerable ones included;
+4. the thresholds: the lowest confidence at which the dev questions whose answer
    is a figure, when answered, cite the right figure at least `PRECISION` of the
    time; and the lowest at which the passages given (every dev question counted,
    one the archive cannot answer always wrong) are right `PRECISION` of the time.
+The L2 strengths of the scorer and of the calibrators are chosen together, by the
+share of dev figure questions answered right at the thresholds: what a user gets.
 """
 
 from __future__ import annotations
@@ -31,13 +33,13 @@ from index import series, text
 from index.candidates import Candidate
 from index.engine import Engine
 from index.evaluate import Bodies, Labelled, same_paragraph, same_value
-from index.features import NAMES
+from index.features import EARLY, NAMES
 from index.question import read as read_question
 from index.question import series_query
 from index.ranker import Calibrator, Ranker, lead
 
 PRECISION = 0.9  # of figures cited (and of passages given), the share that must be right
-STRENGTHS = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # L2 penalties tried on dev (per question, on standardised features)
+STRENGTHS = (3.0, 10.0, 30.0, 100.0)  # L2 penalties tried on dev (per question, on standardised features)
 FOLDS = 5  # out-of-fold scores for the calibrator: each fold's articles scored by a model fitted without them
 # L2 penalties of the calibrators tried on dev, chosen by the share of figure questions answered right at
 # the thresholds (1/C of scikit-learn's LogisticRegression); they weigh the best candidate's features too.
@@ -61,7 +63,7 @@ def examples(engine: Engine, questions: Iterable[Labelled], bodies: Bodies) -> l
     out = []
     for question in questions:
         lang = text.detect_lang(question.question, default=question.lang)
-        scored = engine.scored(engine.frame(question.question, lang))
+        scored = engine.scored(engine.frame(question.question, lang), shortlisted=False)
         out.append(Examples(
             question,
             scored.vectors,
@@ -89,10 +91,12 @@ def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] 
     """Scorer, calibrator and threshold; `keep` names the features used (the rest weigh 0, for ablations)."""
     mean, scale = _standardisation(train)
     mask = np.array([name in keep for name in NAMES], dtype=float)
-    fitted = [_scorer(train, mean, scale, mask, strength) for strength in STRENGTHS]
-    best = max(fitted, key=lambda ranker: top1(ranker, dev))
-    held_out = _held_out(train, mean, scale, mask, STRENGTHS[fitted.index(best)])
-    calibrated = [_thresholded(best, *_calibrators(held_out, mean, scale, mask, s), dev) for s in CALIBRATION_STRENGTHS]
+    calibrated = []
+    for strength in STRENGTHS:
+        scorer = _scorer(train, mean, scale, mask, strength)
+        held_out = _held_out(train, mean, scale, mask, strength)
+        calibrated += [_thresholded(scorer, *_calibrators(held_out, mean, scale, mask, s), dev)
+                       for s in CALIBRATION_STRENGTHS]
     return max(calibrated, key=lambda ranker: figures_right(ranker, dev))
 
 
@@ -118,6 +122,15 @@ def _standardisation(train: Sequence[Examples]) -> tuple[np.ndarray, np.ndarray]
 
 def _scorer(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
             strength: float) -> Ranker:
+    """The scorer and its first stage (the same model over the early features alone), each fitted on every
+    candidate of the training questions."""
+    first = _weights(train, mean, scale, mask * np.array(EARLY, dtype=float), strength)
+    weights = _weights(train, mean, scale, mask, strength)
+    return Ranker(NAMES, tuple(mean.tolist()), tuple(scale.tolist()), weights, first=first)
+
+
+def _weights(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
+             strength: float) -> tuple[float, ...]:
     """Weights maximising the softmax likelihood of the right candidates, with an L2 penalty."""
     lists = [((np.array(e.vectors) - mean) / scale * mask, np.array(e.right)) for e in train if any(e.right)]
 
@@ -131,8 +144,7 @@ def _scorer(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask
             grad = grad + p_all @ x - p_right @ x[right]
         return total, grad * mask
 
-    w = minimize(loss, np.zeros(len(NAMES)), jac=True, method="L-BFGS-B").x
-    return Ranker(NAMES, tuple(mean.tolist()), tuple(scale.tolist()), tuple(w.tolist()))
+    return tuple(minimize(loss, np.zeros(len(NAMES)), jac=True, method="L-BFGS-B").x.tolist())
 
 
 def _softmax(s: np.ndarray) -> np.ndarray:
@@ -168,7 +180,7 @@ def choices(ranker: Ranker, examples_: Iterable[Examples]) -> list[Choice]:
         if not e.vectors:
             out.append(Choice(e.question, float("-inf"), None, None, (), False, False, False))
             continue
-        scored = sorted(((ranker.score(v), k) for k, v in enumerate(e.vectors)), reverse=True)
+        scored = sorted(((ranker.score(e.vectors[k]), k) for k in ranker.shortlist(e.vectors)), reverse=True)
         score, k = scored[0]
         want = e.question.figure["value"] if e.question.figure else None
         figure_right = want is not None and same_value(e.figures[k], float(want))
@@ -192,7 +204,9 @@ def _held_out(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, ma
     held_out: list[Choice] = []
     for fold in range(FOLDS):
         held = {h for i, h in enumerate(homes) if i % FOLDS == fold}
-        ranker = _scorer([e for e in train if e.question.home not in held], mean, scale, mask, strength)
+        # no first stage: on the dev questions it keeps the scorer's best candidate every time
+        weights = _weights([e for e in train if e.question.home not in held], mean, scale, mask, strength)
+        ranker = Ranker(NAMES, tuple(mean.tolist()), tuple(scale.tolist()), weights)
         held_out += choices(ranker, [e for e in train if e.question.home in held and e.vectors])
     return held_out
 
