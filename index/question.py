@@ -16,6 +16,9 @@ from index import text, words_en, words_zh
 from index.figures import is_comparison_base
 
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+# A year in Chinese numerals (一九八二年), as the paper prints most years before the 1990s.
+_YEAR_ZH = re.compile(r"[一二][一二三四五六七八九○〇零]{3}(?=年)")
+_ZH_DIGITS = str.maketrans("○〇零一二三四五六七八九", "000123456789")
 _PAGE = re.compile(r"\bpage\s+(\d{1,3})\b|第\s*(\d{1,3})\s*版", re.IGNORECASE)
 WORDS = {"en": words_en, "zh": words_zh}
 FRAME_TERMS = {"en": frozenset(text.analyze_en(words_en.FRAME_WORDS)), "zh": frozenset(words_zh.FRAME_WORDS.split())}
@@ -114,5 +117,6 @@ def years_in(passage: str, published: int, lang: str, with_bases: bool = True) -
     folded = text.fold(passage)
     words = WORDS[lang]
     found = [(m.start(), int(m.group())) for m in _YEAR.finditer(folded)]
+    found += [(m.start(), int(m.group().translate(_ZH_DIGITS))) for m in _YEAR_ZH.finditer(folded)]
     found += [(m.start(), published + o) for w, o in words.RELATIVE_YEARS.items() for m in re.finditer(w, folded)]
     return {year for at, year in found if with_bases or not is_comparison_base(folded, at, lang)}

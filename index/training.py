@@ -288,8 +288,9 @@ def series_threshold(engine: Engine, ranker: Ranker, questions: Iterable[Labelle
             continue
         pool = engine.series_pool(engine.frame(series_query(question.question, lang), lang))
         groups = series.by_year(pool, engine.analyzer, engine.passages, min(years), max(years))
-        for year in years & groups.keys():
-            p, best = max(series.weighed(pool, ranker, year, groups[year]), key=lambda pc: pc[0])
+        _, weighed = series.weighed(pool, ranker, groups)
+        for year in years & weighed.keys():
+            p, best = max(weighed[year], key=lambda pc: pc[0])
             judged.append((p, is_right(question, best, bodies)))
     return _best_f1(judged)
 

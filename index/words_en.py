@@ -57,3 +57,5 @@ FRAME_WORDS = (
 )
 # Words that make a figure a plan or a goal rather than what came about.
 TARGET = r"\b(plan|planned|plans|target|targets|goal|goals|aim|aims|expected|expect|projected|quota|task)\b"
+# A figure per person, per area or per day: a rate, not a total.
+PER_UNIT = r"\bper (?:capita|person|head|household|mu|hectare|acre|day|month)\b|\beach person\b|\bdaily\b"

@@ -45,3 +45,5 @@ NOUN_ENDS = ("v", "p", "c", "d", "u", "x", "r", "m", "q", "y", "f", "t", "z")
 NOUN_USE = "vn"  # a verb used as a noun (投产) stays in the noun
 # Words that make a figure in their sentence an early count or an estimate, which a later report may revise.
 PRELIMINARY = r"初步|预计|估计|推算|可达|快报"
+# A figure per person, per area or per day: a rate, never the level of a total.
+PER_UNIT = r"人均|每人|平均每|每个人|每户|每亩|亩产|单产|日产|每日|每天|月产|每月"
