@@ -34,8 +34,8 @@ class Found:
     article: Article
     score: dict[str, float]  # "own" and "cross"
     rank: dict[str, int | None]
-    # (search side, figure position) -> (BM25, rank) of the figure's context, where that search found it
-    contexts: dict[tuple[str, int], tuple[float, int]]
+    # figure position -> (BM25, rank) of the figure's context, where the context search found it
+    contexts: dict[int, tuple[float, int]]
     terms: dict[str, frozenset[str]]  # analyzed terms of title and passage, per language
     title_terms: dict[str, frozenset[str]]
 
@@ -53,7 +53,7 @@ class Pool:
     frame: Frame
     translations: dict[str, frozenset[str]]  # each term of the question -> its other-language terms
     candidates: tuple[Candidate, ...]
-    top: dict[str, float]  # best BM25 score of each search: own, cross, context own, context cross
+    top: dict[str, float]  # best BM25 score of each search: own, cross, context
     memo: dict[Hashable, object] = field(default_factory=dict)  # what features compute once per question
 
     def once(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -72,7 +72,7 @@ def found_passage(
     article: Article,
     score: dict[str, float],
     rank: dict[str, int | None],
-    contexts: dict[tuple[str, int], tuple[float, int]],
+    contexts: dict[int, tuple[float, int]],
     terms: dict[str, frozenset[str]],
     analyzer: Analyzer,
 ) -> Found:
@@ -92,8 +92,6 @@ def pool(frame: Frame, lexicon: Lexicon, found: list[Found]) -> Pool:
         candidates.append(Candidate(item, None))
         candidates.extend(Candidate(item, f) for f in item.passage.figures if f.lang == "zh" or not item.passage.zh)
     top = {side: max((f.score[side] for f in found), default=0.0) for side in ("own", "cross")}
-    for side in ("own", "cross"):
-        top[f"context {side}"] = max((s for f in found for (at, _), (s, _) in f.contexts.items() if at == side),
-                                     default=0.0)
+    top["context"] = max((s for f in found for s, _ in f.contexts.values()), default=0.0)
     translations = {t: frozenset(lexicon.translate([t], frame.lang)) for t in frame.content_tokens}
     return Pool(frame, translations, tuple(candidates), top)

@@ -225,7 +225,8 @@ class Engine:
 
     def _retrieve(self, frame: Frame, own: int = CANDIDATES, cross: int = CROSS_CANDIDATES) -> list[Found]:
         """Passages from the question-language search and the lexicon-translated one (`own` and `cross`
-        passages read from each), and the passages of the figure contexts both find."""
+        passages read from each), and the passages of the figure contexts the question's terms find (a
+        context holds both languages, so the lexicon's search of them found no answer the others missed)."""
         limit = Filters(page=frame.page) if frame.page else None
         queries = {
             "own": (list(frame.tokens), frame.lang, own),
@@ -234,18 +235,17 @@ class Engine:
         }
         scores: dict[int, dict[str, float]] = {}
         ranks: dict[int, dict[str, int | None]] = {}
-        contexts: dict[int, dict[tuple[str, int], tuple[float, int]]] = {}
+        contexts: dict[int, dict[int, tuple[float, int]]] = {}
         for side, (tokens, lang, count) in queries.items():
             found = self.search.search(tokens, lang, count, limit)
             for rank, (doc, score) in enumerate(found):
                 scores.setdefault(doc, {"own": 0.0, "cross": 0.0})[side] = score
                 ranks.setdefault(doc, {"own": None, "cross": None})[side] = rank
-            for rank, (doc, figure, score) in enumerate(
-                self.contexts.search_figures(tokens, lang, CONTEXT_CANDIDATES, limit)
-            ):
-                contexts.setdefault(doc, {})[side, figure] = (score, rank)
-                scores.setdefault(doc, {"own": 0.0, "cross": 0.0})
-                ranks.setdefault(doc, {"own": None, "cross": None})
+        context_hits = self.contexts.search_figures(list(frame.tokens), frame.lang, CONTEXT_CANDIDATES, limit)
+        for rank, (doc, figure, score) in enumerate(context_hits):
+            contexts.setdefault(doc, {})[figure] = (score, rank)
+            scores.setdefault(doc, {"own": 0.0, "cross": 0.0})
+            ranks.setdefault(doc, {"own": None, "cross": None})
         passages, terms = self.content.passages(list(scores)), self.content.terms(list(scores))
         return [
             candidates.found_passage(

@@ -174,39 +174,21 @@ def rank_cross(pool: Pool, c: Candidate) -> float:
 def context_bm25(pool: Pool, c: Candidate) -> float:
     """BM25 of the figure's own context (its sentence in the original and its translation's) for the
     question's terms, over the best context found; 0 when the context search did not find this figure."""
-    return _context_score(pool, c, "own")
+    found = _context_found(c)
+    return found[0] / pool.top["context"] if found and pool.top["context"] else 0.0
 
 
 def context_rank(pool: Pool, c: Candidate) -> float:
     """1 / (1 + rank) of the figure's context in the context search; 0 when it did not find it."""
-    return _context_rank(c, "own")
-
-
-def context_cross_bm25(pool: Pool, c: Candidate) -> float:
-    """BM25 of the figure's context in the other language for the question's terms through the lexicon."""
-    return _context_score(pool, c, "cross")
-
-
-def context_cross_rank(pool: Pool, c: Candidate) -> float:
-    """1 / (1 + rank) of the figure's context in the cross-language context search; 0 when not found."""
-    return _context_rank(c, "cross")
-
-
-def _context_score(pool: Pool, c: Candidate, side: str) -> float:
-    found = _context_found(c, side)
-    top = pool.top[f"context {side}"]
-    return found[0] / top if found and top else 0.0
-
-
-def _context_rank(c: Candidate, side: str) -> float:
-    found = _context_found(c, side)
+    found = _context_found(c)
     return 1.0 / (1 + found[1]) if found else 0.0
 
 
-def _context_found(c: Candidate, side: str) -> tuple[float, int] | None:
+def _context_found(c: Candidate) -> tuple[float, int] | None:
     if c.figure is None or not c.found.contexts:
         return None
-    return c.found.contexts.get((side, c.found.passage.figures.index(c.figure)))
+    position = next(k for k, f in enumerate(c.found.passage.figures) if f is c.figure)
+    return c.found.contexts.get(position)
 
 
 def coverage(pool: Pool, c: Candidate) -> float:
@@ -600,7 +582,7 @@ _OF_PASSAGE = {bm25_own, bm25_cross, rank_own, rank_cross, coverage, title_cover
 
 FEATURES: tuple[Feature, ...] = (
     *(_feature(f, "retrieval") for f in (bm25_own, bm25_cross, rank_own, rank_cross)),
-    *(_feature(f, "context") for f in (context_bm25, context_rank, context_cross_bm25, context_cross_rank)),
+    *(_feature(f, "context") for f in (context_bm25, context_rank)),
     *(_feature(f, "coverage") for f in (coverage, title_coverage, names_missing, is_caption, question_page_matches)),
     *(_feature(f, "crosslingual") for f in (coverage_either,)),
     *(_feature(f, "year") for f in (year_of_article, year_in_passage, year_absent, figure_year_match,

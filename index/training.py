@@ -14,14 +14,15 @@ number, cites none). Four steps:
    not fitted on (folds by article), unanswerable ones included;
 4. the thresholds: the lowest confidence at which the dev questions whose answer
    is a figure, when answered, cite the right figure at least `PRECISION` of the
-   time; and the lowest at which the passages given (every dev question counted,
-   one the archive cannot answer always wrong) are right `PRECISION` of the time.
+   time; and the lowest passage confidence at which the bot still declines
+   `ABSTENTION` of the dev questions the archive cannot answer.
 The L2 strengths of the scorer and of the calibrators are chosen together, by the
 share of dev figure questions answered right at the thresholds: what a user gets.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,7 +39,8 @@ from index.question import read as read_question
 from index.question import series_query
 from index.ranker import Calibrator, Ranker, lead
 
-PRECISION = 0.9  # of figures cited (and of passages given), the share that must be right
+PRECISION = 0.9  # of figures cited, the share that must be right
+ABSTENTION = 0.85  # of the questions the archive cannot answer, the share the bot must decline (issue 11)
 STRENGTHS = (3.0, 10.0, 30.0, 100.0)  # L2 penalties tried on dev (per question, on standardised features)
 FOLDS = 5  # out-of-fold scores for the calibrator: each fold's articles scored by a model fitted without them
 # L2 penalties of the calibrators tried on dev, chosen by the share of figure questions answered right at
@@ -102,8 +104,8 @@ def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] 
 
 def _thresholded(ranker: Ranker, answer: Calibrator, passage: Calibrator, dev: Sequence[Examples]) -> Ranker:
     calibrated = replace(ranker, answer=answer, passage=passage)
-    return replace(calibrated, answer=replace(answer, threshold=_answer_threshold(calibrated, dev)),
-                   passage=replace(passage, threshold=_passage_threshold(calibrated, dev)))
+    calibrated = replace(calibrated, answer=replace(answer, threshold=_answer_threshold(calibrated, dev)))
+    return replace(calibrated, passage=replace(passage, threshold=_passage_threshold(calibrated, dev)))
 
 
 def figures_right(ranker: Ranker, examples_: Sequence[Examples]) -> float:
@@ -247,8 +249,18 @@ def _answer_threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
 
 
 def _passage_threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
-    """The lowest confidence at which the passages given are right PRECISION of the time."""
-    return _lowest_precise([(passage_confidence(ranker, c), c.passage_right) for c in choices(ranker, dev)])
+    """The lowest passage confidence at which the bot still declines ABSTENTION of the dev questions the archive
+    cannot answer (those it cites no figure for): a passage given where the archive holds nothing misleads less
+    than a figure, but a passage withheld where it holds the answer is a false decline."""
+    unanswerable = [c for c in choices(ranker, dev) if c.question.article is None]
+    left = sorted(passage_confidence(ranker, c) for c in unanswerable
+                  if answer_confidence(ranker, c) < ranker.answer.threshold)  # fmt: skip
+    must_decline = math.ceil(ABSTENTION * len(unanswerable))  # each below both thresholds
+    if must_decline == 0:
+        return 0.0
+    if must_decline > len(left):
+        return 1.0
+    return float(np.nextafter(left[must_decline - 1], 1.0))
 
 
 def _lowest_precise(said: list[tuple[float, bool]]) -> float:
