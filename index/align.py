@@ -48,11 +48,25 @@ Bead = tuple[range, range]  # English indices, Chinese indices
 
 
 @dataclass(frozen=True)
-class _Side:
-    """One paragraph (or sentence) as the cost function sees it."""
+class _Span:
+    """Up to two neighbouring paragraphs (or sentences) as the cost function sees them."""
 
+    count: int
     length: int
-    numbers: frozenset[frozenset[float]]  # each number in its forms
+    numbers: tuple[frozenset[float], ...]  # each number in its forms
+    forms: frozenset[float]  # every form of every number
+
+
+def _spans(texts: Sequence[str], lang: str) -> dict[tuple[int, int], _Span]:
+    """Every run of 0 to 2 texts a bead may take, by (start, end), worked out once for the whole grid."""
+    lengths = [_length(text) for text in texts]
+    numbers = [tuple(_numbers(text, lang)) for text in texts]
+    spans = {}
+    for start in range(len(texts) + 1):
+        for end in range(start, min(start + 2, len(texts)) + 1):
+            held = tuple(n for k in range(start, end) for n in numbers[k])
+            spans[start, end] = _Span(end - start, sum(lengths[start:end]), held, frozenset().union(*held))
+    return spans
 
 
 def align(article: Article) -> tuple[Passage, ...]:
@@ -88,15 +102,14 @@ def _join(en: Sequence[str], zh: Sequence[str], bead: Bead) -> tuple[str, str]:
 
 def _beads(en: Sequence[str], zh: Sequence[str], ratio: float) -> list[Bead]:
     """The cheapest path through the (English, Chinese) grid, as a list of beads."""
-    en_sides = [_Side(_length(text), _numbers(text, "en")) for text in en]
-    zh_sides = [_Side(_length(text), _numbers(text, "zh")) for text in zh]
+    en_spans, zh_spans = _spans(en, "en"), _spans(zh, "zh")
     best: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {(0, 0): (0.0, (0, 0))}
     for i in range(len(en) + 1):
         for j in range(len(zh) + 1):
             for di, dj in _PRIORS:
                 if (i - di, j - dj) not in best:
                     continue
-                cost = best[(i - di, j - dj)][0] + _cost(en_sides[i - di : i], zh_sides[j - dj : j], ratio)
+                cost = best[(i - di, j - dj)][0] + _cost(en_spans[i - di, i], zh_spans[j - dj, j], ratio)
                 if (i, j) not in best or cost < best[(i, j)][0]:
                     best[(i, j)] = (cost, (di, dj))
     beads: list[Bead] = []
@@ -108,14 +121,12 @@ def _beads(en: Sequence[str], zh: Sequence[str], ratio: float) -> list[Bead]:
     return beads[::-1]
 
 
-def _cost(en: Sequence[_Side], zh: Sequence[_Side], ratio: float) -> float:
-    if not en or not zh:
+def _cost(en: _Span, zh: _Span, ratio: float) -> float:
+    if not en.count or not zh.count:
         # A paragraph without a partner has no length to compare; charging the whole length
         # (as Gale–Church do) would force a long unmatched paragraph into a wrong merge.
-        return _BEAD_COST[(len(en), len(zh))]
-    en_len = sum(side.length for side in en)
-    zh_len = sum(side.length for side in zh)
-    return _BEAD_COST[(len(en), len(zh))] + _length_cost(en_len, zh_len, ratio) - _anchor(en, zh)
+        return _BEAD_COST[(en.count, zh.count)]
+    return _BEAD_COST[(en.count, zh.count)] + _length_cost(en.length, zh.length, ratio) - _anchor(en, zh)
 
 
 def _length_cost(en_len: int, zh_len: int, ratio: float) -> float:
@@ -125,22 +136,14 @@ def _length_cost(en_len: int, zh_len: int, ratio: float) -> float:
     return -math.log(max(math.erfc(delta / math.sqrt(2)), 1e-300))
 
 
-def _anchor(en: Sequence[_Side], zh: Sequence[_Side]) -> float:
+def _anchor(en: _Span, zh: _Span) -> float:
     """From +_ANCHOR (every number found on the other side) to -_ANCHOR (none found): shared
     numbers are strong evidence of a pair even where a unit was mistranslated, and disjoint
     ones strong evidence against it. A side without numbers says nothing."""
-    en_numbers = [forms for side in en for forms in side.numbers]
-    zh_numbers = [forms for side in zh for forms in side.numbers]
-    if not en_numbers or not zh_numbers:
+    if not en.numbers or not zh.numbers:
         return 0.0
-    found = _found(en_numbers, zh_numbers) + _found(zh_numbers, en_numbers)
-    return _ANCHOR * (2 * found / (len(en_numbers) + len(zh_numbers)) - 1)
-
-
-def _found(numbers: list[frozenset[float]], other: list[frozenset[float]]) -> int:
-    """How many of `numbers` appear, in any of their forms, among `other`."""
-    other_forms = frozenset().union(*other)
-    return sum(1 for forms in numbers if forms & other_forms)
+    found = sum(1 for forms in en.numbers if forms & zh.forms) + sum(1 for forms in zh.numbers if forms & en.forms)
+    return _ANCHOR * (2 * found / (len(en.numbers) + len(zh.numbers)) - 1)
 
 
 def _numbers(text: str, lang: str) -> frozenset[frozenset[float]]:

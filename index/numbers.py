@@ -11,12 +11,14 @@ import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 
 # Full-width ASCII and traditional / variant numerals, mapped one character to
 # one character so that spans found in the normalised text hold in the original.
 # The full-width comma stays: in Chinese prose "20，300" is two numbers, not 20300.
+NUMERALS = 1 << 15  # numeral tokens whose values are remembered
 _FULL = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if c != 0xFF0C}
 _VARIANTS = str.maketrans("萬億兩倆負點幾貳陸〇　個銭￥", "万亿两两负点几贰陆零 个钱¥")
 _WIDTH = {**_FULL, **_VARIANTS}
@@ -101,8 +103,10 @@ def scaled(digits: str, factor: int) -> float:
         return float(digits) * factor
 
 
+@lru_cache(maxsize=NUMERALS)
 def zh_value(token: str) -> float | None:
-    """The value of one Chinese numeral token (no fraction), approximation words dropped."""
+    """The value of one Chinese numeral token (no fraction), approximation words dropped (remembered: the
+    same numerals recur in every article, and cn2an's checks are most of an ingest's parsing time)."""
     s = re.sub(r"[ \t多余几]", "", token)
     negative = s[:1] in ("负", "-")
     s = s.lstrip("负-")

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import rjieba
@@ -59,6 +60,8 @@ EN_SAME = {word: group.split()[0] for group in _EN_GROUPS for word in group.spli
 ZH_SAME = {word: group.split()[0] for group in _ZH_GROUPS for word in group.split()[1:]}
 
 _stemmer = Stemmer.Stemmer("english")
+STEMS = 1 << 17  # English words whose stems are remembered: an archive's vocabulary, and a few MB
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what str.isalnum() holds of a character
 
 
 def fold(text: str) -> str:
@@ -83,7 +86,12 @@ def analyze_en(text: str) -> list[str]:
             tokens.append(word.replace(",", ""))
         elif word not in EN_STOPWORDS:
             tokens.append(EN_SAME.get(word, word))
-    return [t if t[0].isdigit() else _stemmer.stemWord(t) for t in tokens]
+    return [t if t[0].isdigit() else _stem(t) for t in tokens]
+
+
+@lru_cache(maxsize=STEMS)
+def _stem(word: str) -> str:
+    return _stemmer.stemWord(word)
 
 
 def analyze_zh(text: str, cut: Callable[[str], Iterable[str]]) -> list[str]:
@@ -101,7 +109,7 @@ def analyze_zh(text: str, cut: Callable[[str], Iterable[str]]) -> list[str]:
 
 
 def _is_content(word: str) -> bool:
-    return any(ch.isalnum() for ch in word)
+    return _LETTER_OR_DIGIT.search(word) is not None
 
 
 def list_names(text: str) -> set[str]:
