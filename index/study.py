@@ -20,7 +20,7 @@ from index.evaluate import Bodies, load_questions
 from index.features import FEATURES, GROUPS, NAMES
 from index.ranker import Ranker
 from index.store import ingest
-from index.training import Examples, answer_confidence, choices, examples, fit, top1
+from index.training import Examples, answer_confidence, choices, examples, scorer_top1
 
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # shares of the training articles for the learning curve
 BINS = 10  # confidence bins of the reliability diagram
@@ -28,10 +28,10 @@ BINS = 10  # confidence bins of the reliability diagram
 
 def ablation(train: Sequence[Examples], dev: Sequence[Examples]) -> list[tuple[str, float]]:
     """Dev top-1 with every feature, then with each group left out."""
-    rows = [("all features", top1(fit(train, dev), dev))]
+    rows = [("all features", scorer_top1(train, dev))]
     for group in GROUPS:
         keep = [f.name for f in FEATURES if f.group != group]
-        rows.append((f"without {group}", top1(fit(train, dev, keep), dev)))
+        rows.append((f"without {group}", scorer_top1(train, dev, keep)))
     return rows
 
 
@@ -42,7 +42,7 @@ def learning_curve(train: Sequence[Examples], dev: Sequence[Examples]) -> list[t
     for share in FRACTIONS:
         kept = set(homes[: max(1, round(share * len(homes)))])
         subset = [e for e in train if e.question.home in kept]
-        rows.append((len(kept), len(subset), top1(fit(subset, dev), dev)))
+        rows.append((len(kept), len(subset), scorer_top1(subset, dev)))
     return rows
 
 

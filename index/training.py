@@ -102,6 +102,14 @@ def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] 
     return max(calibrated, key=lambda ranker: figures_right(ranker, dev))
 
 
+def scorer_top1(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] = NAMES) -> float:
+    """Dev top-1 of the scorer alone, fitted with the features `keep` at each L2 strength, the best kept: what
+    the ablations and the learning curve compare (the calibrators do not move which candidate is first)."""
+    mean, scale = _standardisation(train)
+    mask = np.array([name in keep for name in NAMES], dtype=float)
+    return max(top1(_scorer(train, mean, scale, mask, strength), dev) for strength in STRENGTHS)
+
+
 def _thresholded(ranker: Ranker, answer: Calibrator, passage: Calibrator, dev: Sequence[Examples]) -> Ranker:
     calibrated = replace(ranker, answer=answer, passage=passage)
     calibrated = replace(calibrated, answer=replace(answer, threshold=_answer_threshold(calibrated, dev)))
