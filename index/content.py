@@ -121,6 +121,13 @@ class Content:
         row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
         return _article_from_json(row[0]) if row else None
 
+    def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        """The articles with these ids, read at once (a question's passages come from a dozen articles)."""
+        ids = list(article_ids)
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", ids)
+        return {article_id: _article_from_json(data) for article_id, data in rows}
+
     def passages(self, docs: list[int]) -> dict[int, Passage]:
         """The passages with these doc numbers; unknown numbers are left out."""
         if not docs:

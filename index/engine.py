@@ -247,9 +247,10 @@ class Engine:
             scores.setdefault(doc, {"own": 0.0, "cross": 0.0})
             ranks.setdefault(doc, {"own": None, "cross": None})
         passages, terms = self.content.passages(list(scores)), self.content.terms(list(scores))
+        articles = self.content.articles_by_id({p.article_id for p in passages.values()})
         return [
             candidates.found_passage(
-                passages[doc], self._article(passages[doc].article_id), scores[doc], ranks[doc],
+                passages[doc], articles[passages[doc].article_id], scores[doc], ranks[doc],
                 contexts.get(doc, {}), terms[doc], self.analyzer,
             )
             for doc in scores
