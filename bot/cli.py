@@ -24,7 +24,7 @@ from index import figures as figs
 from index.archive import iter_archive
 from index.engine import Engine
 from index.ranker import RankerMismatch
-from index.store import IndexLocked, IndexUnavailable, IngestFailed, IngestReport, ingest
+from index.store import IndexLocked, IndexOutdated, IndexUnavailable, IngestFailed, IngestReport, ingest
 from index.text import detect_lang
 
 # The project's own data folder, wherever the command is run from: a relative default
@@ -229,15 +229,26 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 def open_engine(index_dir: Path) -> Engine:
-    """The engine over index_dir. The default index is built from the sample archive only when
-    it does not exist at all: a damaged index is reported, never replaced."""
+    """The engine over index_dir. The default index is built from the sample archive when it does not exist,
+    and built again when an older version laid it out (`make run` after an update): a damaged index is
+    reported, never replaced."""
     if index_dir == DEFAULT_INDEX and not index_dir.exists():
-        if not any(DEFAULT_ARCHIVE.rglob("*.txt")):
-            raise IndexUnavailable(f"no index at {index_dir}, and the sample archive to build it from is missing "
-                                   f"too ({DEFAULT_ARCHIVE}); pass --index DIR")
-        print(f"archive-bot: building the index from {DEFAULT_ARCHIVE} ...", file=sys.stderr)
-        ingest(DEFAULT_ARCHIVE, index_dir)
-    return Engine.open(index_dir)
+        _build_default(index_dir, "building the index")
+    try:
+        return Engine.open(index_dir)
+    except IndexOutdated:
+        if index_dir != DEFAULT_INDEX:
+            raise
+        _build_default(index_dir, "the index was built by an older version; building it again")
+        return Engine.open(index_dir)
+
+
+def _build_default(index_dir: Path, doing: str) -> None:
+    if not any(DEFAULT_ARCHIVE.rglob("*.txt")):
+        raise IndexUnavailable(f"no usable index at {index_dir}, and the sample archive to build it from is missing "
+                               f"too ({DEFAULT_ARCHIVE}); pass --index DIR")
+    print(f"archive-bot: {doing} from {DEFAULT_ARCHIVE} ...", file=sys.stderr)
+    ingest(DEFAULT_ARCHIVE, index_dir)
 
 
 def _ask(args: argparse.Namespace) -> int:

@@ -62,6 +62,10 @@ class IndexUnavailable(Exception):
     """The index is missing, damaged, or of another format version."""
 
 
+class IndexOutdated(IndexUnavailable):
+    """The index was built by a version that laid it out otherwise: an ingest builds it anew."""
+
+
 class IndexLocked(Exception):
     """Another ingest is writing this index."""
 
@@ -103,7 +107,7 @@ def current(index_dir: Path) -> Path:
     except (OSError, ValueError) as error:
         raise IndexUnavailable(f"the index at {index_dir} is damaged ({error}): {advice}") from None
     if manifest.get("format") != FORMAT_VERSION:
-        raise IndexUnavailable(
+        raise IndexOutdated(
             f"the index at {index_dir} has format {manifest.get('format')}, this version reads "
             f"{FORMAT_VERSION}: {advice}"
         )

@@ -187,6 +187,21 @@ def test_a_damaged_default_index_is_reported_never_replaced(tmp_path: Path, monk
     assert sorted(p.name for p in index.iterdir()) == ["CURRENT"]  # nothing built over it, nothing deleted
 
 
+def test_a_default_index_of_an_older_version_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` after an update that changed the index layout answers, rather than asking for an ingest."""
+    from bot import cli
+    from index.store import current, ingest
+
+    index = tmp_path / "data" / "index"
+    ingest(SAMPLE, index)
+    manifest = current(index) / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "format": 1}))
+    monkeypatch.setattr(cli, "DEFAULT_INDEX", index)
+    monkeypatch.setattr(cli, "DEFAULT_ARCHIVE", SAMPLE)
+    engine = cli.open_engine(index)
+    assert engine.stats().articles == 1 and engine.ask("What was Heilongjiang's border trade volume in 1987?").found
+
+
 @pytest.mark.parametrize("token", ["not-a-token", "'123456:abcdefghijkl'", "123456 abcdefghijkl"])
 def test_a_malformed_token_is_explained_before_start(token: str, sample_index: Path) -> None:
     result = run("serve", "--index", str(sample_index), env={**os.environ, "TELEGRAM_BOT_TOKEN": token})
