@@ -245,8 +245,8 @@ def open_engine(index_dir: Path) -> Engine:
 
 def _build_default(index_dir: Path, doing: str) -> None:
     if not any(DEFAULT_ARCHIVE.rglob("*.txt")):
-        raise IndexUnavailable(f"no usable index at {index_dir}, and the sample archive to build it from is missing "
-                               f"too ({DEFAULT_ARCHIVE}); pass --index DIR")
+        raise IndexUnavailable(f"no index at {index_dir} that this version reads, and the sample archive to build "
+                               f"it from is missing too ({DEFAULT_ARCHIVE}); pass --index DIR")
     print(f"archive-bot: {doing} from {DEFAULT_ARCHIVE} ...", file=sys.stderr)
     ingest(DEFAULT_ARCHIVE, index_dir)
 
