@@ -36,10 +36,11 @@ from index.align import align
 from index.archive import ArchiveError, iter_archive, parse_file, shown_name
 from index.content import Content, day_number, doc_number
 from index.model import Article, Figure, Passage
+from index.question import years_in
 from index.search import TextIndex
 from index.text import WORDS_FILE, Analyzer, Sentence
 
-FORMAT_VERSION = 4  # bump when analyzers or layout change: older indexes must be re-ingested
+FORMAT_VERSION = 5  # bump when analyzers or layout change: older indexes must be re-ingested
 FIGURES_DIR = "figures"  # the tantivy index of figure contexts, beside the passages' "tantivy"
 LANGS = ("en", "zh")
 BATCH_FILES = 2000
@@ -330,12 +331,14 @@ def analyze(prepared: Prepared, analyzer: Analyzer) -> list[Terms]:
     """The terms each passage of a parsed file is indexed under: its title's and its sentences'."""
     article = prepared.article
     titles = {"en": analyzer.analyze(article.title_en, "en"), "zh": analyzer.analyze(article.title_zh, "zh")}
-    return [_passage_terms(passage, titles, analyzer) for passage in prepared.passages]
+    return [_passage_terms(passage, titles, analyzer, article.date.year) for passage in prepared.passages]
 
 
-def _passage_terms(passage: Passage, titles: dict[str, list[str]], analyzer: Analyzer) -> Terms:
+def _passage_terms(passage: Passage, titles: dict[str, list[str]], analyzer: Analyzer, published: int) -> Terms:
     """Each sentence analyzed once: the passage's terms are all of them, a figure's context its own."""
-    sentences = {lang: analyzer.sentences(getattr(passage, lang), lang) for lang in LANGS}
+    bodies = {lang: getattr(passage, lang) for lang in LANGS}
+    sentences = {lang: [_with_years(s, bodies[lang], lang, published) for s in analyzer.sentences(bodies[lang], lang)]
+                 for lang in LANGS}  # fmt: skip
     terms = {
         lang: [*titles[lang], *(t for s in sentences[lang] for t in s.terms)] if sentences[lang] else []
         for lang in LANGS
@@ -346,6 +349,14 @@ def _passage_terms(passage: Passage, titles: dict[str, list[str]], analyzer: Ana
         if figure.lang == "zh" or not passage.zh  # the ones answers cite
     )
     return Terms(terms, figures)
+
+
+def _with_years(sentence: Sentence, body: str, lang: str, published: int) -> Sentence:
+    """The sentence's terms and, as digits, the years it speaks of (今年 in a paper of 1989: 1989; 一九八二年:
+    1982), so that a question naming a year finds the report that says "this year"."""
+    said = {str(year) for year in years_in(body[sentence.start : sentence.end], published, lang)}
+    extra = sorted(said - set(sentence.terms))
+    return replace(sentence, terms=(*sentence.terms, *extra)) if extra else sentence
 
 
 def _context_terms(figure: Figure, passage: Passage, sentences: dict[str, list[Sentence]]) -> dict[str, list[str]]:

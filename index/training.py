@@ -268,16 +268,24 @@ def _passage_threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
         return 0.0
     if must_decline > len(left):
         return 1.0
-    return float(np.nextafter(left[must_decline - 1], 1.0))
+    return _between(left[must_decline - 1], left[must_decline] if must_decline < len(left) else 1.0)
 
 
 def _lowest_precise(said: list[tuple[float, bool]]) -> float:
     """The lowest confidence above which at least PRECISION of the judgements are right (1.0: none is)."""
-    for threshold in sorted({p for p, _ in said}):
+    seen = sorted({p for p, _ in said})
+    for k, threshold in enumerate(seen):
         kept = [right for p, right in said if p >= threshold]
         if sum(kept) >= PRECISION * len(kept):
-            return threshold
+            return _between(seen[k - 1] if k else 0.0, threshold)
     return 1.0
+
+
+def _between(below: float, above: float) -> float:
+    """A threshold halfway between the confidences on either side of it: a confidence worked out again with its
+    sums in another order (Python's string hashing orders sets differently in every process) differs in its
+    last bits, and must not cross a threshold that sits on it."""
+    return (below + above) / 2
 
 
 def train(engine: Engine, train_questions: list[Labelled], dev_questions: list[Labelled], archive: Path) -> Ranker:
@@ -318,10 +326,11 @@ def series_threshold(engine: Engine, ranker: Ranker, questions: Iterable[Labelle
 def _best_f1(judged: list[tuple[float, bool]]) -> float:
     """The probability above which the kept judgements have the best F1 (1.0: none is right)."""
     right = sum(ok for _, ok in judged)
+    ordered = sorted(judged, key=lambda pair: -pair[0])
     best, threshold, kept, hits = 0.0, 1.0, 0, 0
-    for p, ok in sorted(judged, key=lambda pair: -pair[0]):
+    for k, (p, ok) in enumerate(ordered):
         kept, hits = kept + 1, hits + ok
         f1 = 2 * hits / (kept + right) if hits else 0.0
         if f1 > best:
-            best, threshold = f1, p
+            best, threshold = f1, _between(ordered[k + 1][0] if k + 1 < len(ordered) else 0.0, p)
     return threshold

@@ -147,6 +147,15 @@ def test_an_index_path_with_uri_characters_stays_inside_its_folder(tmp_path: Pat
     assert Engine.open(index_dir).ask("How many laborers were sent to the Soviet Union?").found
 
 
+def test_a_year_finds_the_passage_that_says_this_year(sample_index: Path) -> None:
+    """The reference article of 1989 says 今年 ("this year"), never 1989, of its contracts: the passage is
+    indexed under 1989 too, so a search for the year alone finds it, in both languages."""
+    engine = Engine.open(sample_index)
+    for lang in ("zh", "en"):
+        found = engine.content.passages([doc for doc, _ in engine.search.search(["1989"], lang, 10)])
+        assert any("今年" in p.zh and "1989" not in p.zh for p in found.values()), lang
+
+
 def test_each_index_segments_with_its_own_archive_names(tmp_path: Path) -> None:
     """A name listed in one archive (岔路沟 among ports) is one word in that index, and only there."""
     archive = tmp_path / "archive"
