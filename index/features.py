@@ -610,15 +610,23 @@ _KIND_UNIT_AT = {(kind, family): len(_SCALAR) + k * len(UNIT_CLASSES) + u
                  for k, kind in enumerate(KINDS) for u, family in enumerate(UNIT_CLASSES)}
 
 
+def _early(pool: Pool, candidate: Candidate) -> list[float]:
+    """The scalar features' values with the LATE_GROUPS' left at 0 (a passage's features read once for all its
+    candidates)."""
+    passage = pool.once(("passage features", candidate.found),
+                        lambda: {f.name: f.value(pool, candidate) for f in _SCALAR if f.of_passage})
+    return [passage[f.name] if f.of_passage else 0.0 if f.group in LATE_GROUPS else f.value(pool, candidate)
+            for f in _SCALAR]  # fmt: skip
+
+
 def vector(pool: Pool, candidate: Candidate, late: bool = True) -> list[float]:
     """Every feature's value, in the order of NAMES (without `late`, the LATE_GROUPS' are left at 0: what the
     first stage reads). The same values as each feature computed alone, faster: a passage's features once for
-    all its candidates, the kind x unit indicators set at one place."""
-    passage = pool.once(("passage features", candidate.found),
-                        lambda: {f.name: f.value(pool, candidate) for f in _SCALAR if f.of_passage})
-    values = [passage[f.name] if f.of_passage else
-              f.value(pool, candidate) if late or f.group not in LATE_GROUPS else 0.0
-              for f in _SCALAR]  # fmt: skip
+    all its candidates, a candidate's early ones once for both stages, the kind x unit indicators set at one
+    place."""
+    early = pool.once(("early features", candidate), lambda: _early(pool, candidate))
+    values = [f.value(pool, candidate) if late and f.group in LATE_GROUPS and not f.of_passage else value
+              for f, value in zip(_SCALAR, early, strict=True)]  # fmt: skip
     values.extend([0.0] * (len(FEATURES) - len(_SCALAR)))
     values[_KIND_UNIT_AT[pool.frame.kind, unit_class(candidate.figure)]] = 1.0
     return values
