@@ -29,10 +29,6 @@ import numpy as np
 from index.features import NAMES
 
 PACKAGED = Path(__file__).with_name("ranker.json")
-# Candidates the scorer weighs: the first stage's best (a linear model over the features that are cheap to
-# work out). On the dev questions the scorer's best candidate among all was among the first stage's first 12
-# every time (docs/ANSWERS.md); the others' clause features are not worked out at all.
-SHORTLIST = 12
 _EXP_LIMIT = 50.0  # beyond this |z| the logistic is 0 or 1 to double precision; math.exp would overflow later
 
 
@@ -75,15 +71,18 @@ class Ranker:
     passage: Calibrator = UNFITTED  # is the best candidate's passage right?
     point_threshold: float = 1.0  # the answer probability from which a figure is a point of a series
     first: tuple[float, ...] = ()  # the first stage's weights: over the early features (features.EARLY) only
+    # How many of the first stage's best candidates the scorer weighs (chosen on dev with the L2 strengths); the
+    # others' late features are not worked out at all. 0: every candidate.
+    shortlisted: int = 0
 
     def shortlist(self, vectors: Sequence[Sequence[float]]) -> list[int]:
-        """The positions of the SHORTLIST candidates the first stage ranks highest (ties in order), or all of
+        """The positions of the `shortlisted` candidates the first stage ranks highest (ties in order), or all of
         them for a ranker without a first stage. Late features may be left at 0: it does not read them."""
-        if not self.first or len(vectors) <= SHORTLIST:
+        if not self.first or not self.shortlisted or len(vectors) <= self.shortlisted:
             return list(range(len(vectors)))
         weights, constants = self._folded
         scores = np.asarray(vectors) @ weights[3] + constants[3]
-        return np.argsort(-scores, kind="stable")[:SHORTLIST].tolist()
+        return np.argsort(-scores, kind="stable")[: self.shortlisted].tolist()
 
     def score(self, values: Sequence[float]) -> float:
         """The candidate's linear score: higher is more likely the answer."""
@@ -123,7 +122,7 @@ class Ranker:
                            for part in ("answer", "passage"))
         ranker = cls(tuple(raw["names"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["weights"]),
                      Calibrator(**answer), Calibrator(**passage), raw.get("point_threshold", 1.0),
-                     tuple(raw.get("first", ())))
+                     tuple(raw.get("first", ())), raw.get("shortlisted", 0))
         if ranker.names != NAMES:
             raise RankerMismatch("the ranker was fitted on other features: run `archive-bot train` again")
         return ranker

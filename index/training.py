@@ -42,6 +42,9 @@ from index.ranker import Calibrator, Ranker, lead
 PRECISION = 0.9  # of figures cited, the share that must be right
 ABSTENTION = 0.85  # of the questions the archive cannot answer, the share the bot must decline (issue 11)
 STRENGTHS = (3.0, 10.0, 30.0, 100.0)  # L2 penalties tried on dev (per question, on standardised features)
+# How many of the first stage's best candidates the scorer weighs, tried on dev with the strengths: the late
+# features are worked out for each one kept, so a tie goes to the fewest.
+SHORTLISTS = (3, 6, 12)
 FOLDS = 5  # out-of-fold scores for the calibrator: each fold's articles scored by a model fitted without them
 # L2 penalties of the calibrators tried on dev, chosen by the share of figure questions answered right at
 # the thresholds (1/C of scikit-learn's LogisticRegression); they weigh the best candidate's features too.
@@ -96,9 +99,12 @@ def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] 
     calibrated = []
     for strength in STRENGTHS:
         scorer = _scorer(train, mean, scale, mask, strength)
-        held_out = _held_out(train, mean, scale, mask, strength)
-        calibrated += [_thresholded(scorer, *_calibrators(held_out, mean, scale, mask, s), dev)
-                       for s in CALIBRATION_STRENGTHS]
+        folds = _folds(train, mean, scale, mask, strength)
+        for size in SHORTLISTS:
+            held_out = [c for ranker, held in folds for c in choices(replace(ranker, shortlisted=size), held)]
+            calibrated += [_thresholded(replace(scorer, shortlisted=size),
+                                        *_calibrators(held_out, mean, scale, mask, s), dev)
+                           for s in CALIBRATION_STRENGTHS]  # fmt: skip
     return max(calibrated, key=lambda ranker: figures_right(ranker, dev))
 
 
@@ -207,18 +213,17 @@ def top1(ranker: Ranker, examples_: Sequence[Examples]) -> float:
     return sum(c.right for c in answerable) / len(answerable) if answerable else 0.0
 
 
-def _held_out(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
-              strength: float) -> list[Choice]:
-    """The scorer's choice for every training question, by a scorer fitted without its article's fold."""
+def _folds(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
+           strength: float) -> list[tuple[Ranker, list[Examples]]]:
+    """For each fold of the training articles, a scorer (with its first stage) fitted without them, and the
+    fold's questions: its choices for them are what the calibrators learn from."""
     homes = sorted({e.question.home or "" for e in train})
-    held_out: list[Choice] = []
+    folds = []
     for fold in range(FOLDS):
         held = {h for i, h in enumerate(homes) if i % FOLDS == fold}
-        # no first stage: on the dev questions it keeps the scorer's best candidate every time
-        weights = _weights([e for e in train if e.question.home not in held], mean, scale, mask, strength)
-        ranker = Ranker(NAMES, tuple(mean.tolist()), tuple(scale.tolist()), weights)
-        held_out += choices(ranker, [e for e in train if e.question.home in held and e.vectors])
-    return held_out
+        ranker = _scorer([e for e in train if e.question.home not in held], mean, scale, mask, strength)
+        folds.append((ranker, [e for e in train if e.question.home in held and e.vectors]))
+    return folds
 
 
 def _calibrators(held_out: Sequence[Choice], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
