@@ -73,7 +73,6 @@ class Ranker:
     weights: tuple[float, ...]
     answer: Calibrator = UNFITTED  # is the best (passage, figure) right?
     passage: Calibrator = UNFITTED  # is the best candidate's passage right?
-    point_threshold: float = 1.0  # the answer probability from which a figure is a point of a series
     first: tuple[float, ...] = ()  # the first stage's weights: over the early features (features.EARLY) only
 
     def shortlist(self, vectors: Sequence[Sequence[float]]) -> list[int]:
@@ -122,8 +121,7 @@ class Ranker:
         answer, passage = ({**raw[part], "by_feature": tuple(raw[part].get("by_feature", ()))}
                            for part in ("answer", "passage"))
         ranker = cls(tuple(raw["names"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["weights"]),
-                     Calibrator(**answer), Calibrator(**passage), raw.get("point_threshold", 1.0),
-                     tuple(raw.get("first", ())))
+                     Calibrator(**answer), Calibrator(**passage), tuple(raw.get("first", ())))
         if ranker.names != NAMES:
             raise RankerMismatch("the ranker was fitted on other features: run `archive-bot train` again")
         return ranker
