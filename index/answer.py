@@ -60,7 +60,7 @@ def _noun_in_translation(figure: Figure, passage: Passage, lexicon: Lexicon, ana
     """Words of the English passage, the last translating the Chinese noun's last word in the count's
     number, those before it its other words (a word the lexicon lacks, 内河, taken to be the English
     word in its place); the longest such, then the nearest the count's place in the passage."""
-    words = _chinese_noun(passage.zh[figure.span[1] :][:NOUN_REACH_ZH], analyzer)
+    words = noun_after(figure, passage, analyzer)
     if not words:
         return ""
     head = lexicon.translate(analyzer.analyze(words[-1], "zh"), "zh")
@@ -89,8 +89,10 @@ def _as_in_a_sentence(word: re.Match[str], english: str) -> str:
     return word[0].lower() if opens else word[0]
 
 
-def _chinese_noun(after: str, analyzer: Analyzer) -> list[str]:
-    """The words of the noun that follows a count (内河港口开始对苏开放 -> 内河, 港口), by jieba's tags."""
+def noun_after(figure: Figure, passage: Passage, analyzer: Analyzer) -> list[str]:
+    """The words of the noun that follows a Chinese figure in its clause, by jieba's tags (3个内河港口开始对苏开放
+    -> 内河, 港口; 九十二万吨钢 -> 钢)."""
+    after = passage.zh[figure.span[1] :][:NOUN_REACH_ZH]
     words = []
     for word, tag in analyzer.tagged(_ZH_CLAUSE_END.split(after, 1)[0]):
         if tag != NOUN_USE and tag.startswith(NOUN_ENDS):

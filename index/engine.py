@@ -12,7 +12,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from index import answer, candidates, features, series, store, text
+from index import answer, candidates, features, membership, series, store, text
 from index import figures as figs
 from index.candidates import Candidate, Found, Pool
 from index.content import Content
@@ -216,7 +216,8 @@ class Engine:
         reply = lang or text.detect_lang(query)
         frame = self.frame(query, text.detect_lang(query, default=reply))
         pool = self.series_pool(frame)
-        groups = series.by_year(pool, self.analyzer, self.passages, start, end)
+        subject = membership.subject(frame, self.lexicon, self.analyzer)
+        groups = series.by_year(pool, subject, self.passages, start, end)
         return series.build(pool, self.ranker, groups, reply)
 
     def series_pool(self, frame: Frame) -> Pool:

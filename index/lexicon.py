@@ -44,6 +44,12 @@ class Lexicon:
         table = self.zh_to_en if lang == "zh" else self.en_to_zh
         return {other for term in terms for other in table.get(term, ())}
 
+    def first_read_as(self, english: str) -> tuple[str, ...]:
+        """The Chinese terms whose first English reading is `english` (dictionary senses come first): what the
+        word chiefly stands for, not every term one of whose senses it is (grain -> 粮, not 谷物 "cereal, grain"
+        nor 只 "only, just, ... grain")."""
+        return tuple(zh for zh in self.en_to_zh.get(english, ()) if self.zh_to_en[zh][0] == english)
+
     def to_json(self) -> str:
         return json.dumps({"zh_to_en": self.zh_to_en, "en_to_zh": self.en_to_zh}, ensure_ascii=False)
 

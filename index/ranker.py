@@ -69,7 +69,6 @@ class Ranker:
     weights: tuple[float, ...]
     answer: Calibrator = UNFITTED  # is the best (passage, figure) right?
     passage: Calibrator = UNFITTED  # is the best candidate's passage right?
-    point_threshold: float = 1.0  # the answer probability from which a figure is a point of a series
     first: tuple[float, ...] = ()  # the first stage's weights: over the early features (features.EARLY) only
     # How many of the first stage's best candidates the scorer weighs (chosen on dev with the L2 strengths); the
     # others' late features are not worked out at all. 0: every candidate.
@@ -121,8 +120,8 @@ class Ranker:
         answer, passage = ({**raw[part], "by_feature": tuple(raw[part].get("by_feature", ()))}
                            for part in ("answer", "passage"))
         ranker = cls(tuple(raw["names"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["weights"]),
-                     Calibrator(**answer), Calibrator(**passage), raw.get("point_threshold", 1.0),
-                     tuple(raw.get("first", ())), raw.get("shortlisted", 0))
+                     Calibrator(**answer), Calibrator(**passage), tuple(raw.get("first", ())),
+                     raw.get("shortlisted", 0))
         if ranker.names != NAMES:
             raise RankerMismatch("the ranker was fitted on other features: run `archive-bot train` again")
         return ranker

@@ -1,14 +1,12 @@
 """A figure across the archive: one point a year, each from the report that gives it.
 
-A query is read as a question's frame and its candidates are weighed by the
-fitted ranker, as for an answer, but from a wider retrieval: a series wants every
-article that reports the figure, not the one best passage. A candidate may become a
-point of a year when, asked of that year, the ranker's answer probability reaches its
-`point_threshold`, and its figure may be a level of the thing asked (read from the Chinese
-original, in a unit that measures, of the unit the ranker's answers favour over the years,
-not a ratio or a per-person figure unless asked, of no place the query does not name). The
-best candidate of each article speaks for it; where several
-articles give one year, the latest report is the point and the others are its notes.
+A query is read as a question's frame, and its candidates come from a wider retrieval than an answer's: a series
+wants every article that reports the figure, not the one best passage. Which figures belong to the series is a
+definition (index.membership: the query's thing at its scope), with what makes a figure one year's level (a unit
+that measures, of the unit the ranker's answers favour over the years; not a ratio, a time, a change, a plan, a
+figure per person, over several years, of part of a year or of another flow than output, unless asked). Among
+the members of a year the fitted ranker chooses, as for an answer: the likeliest candidate of each article
+speaks for it; where several articles give one year, the latest report is the point and the others its notes.
 """
 
 from __future__ import annotations
@@ -19,12 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
 
-from index import features, words_en, words_zh
+from index import features, membership, words_en, words_zh
 from index import figures as figs
 from index.answer import mistranslation
 from index.candidates import Candidate, Pool
+from index.membership import Subject
 from index.model import PRELIMINARY, Flag, Hit, Passage, Point, Series
-from index.question import years_in
+from index.question import Frame, years_in
 from index.ranker import Ranker
 from index.text import Analyzer, fold
 
@@ -36,7 +35,9 @@ PASSAGES = 200
 
 
 NOT_LEVELS = ("bare", "date", "none")  # unit families that measure nothing alone
-RATIOS = ("share", "times")  # unit families of a ratio (54%, 一倍): a level only of a series that asks a rate
+# Unit families that are a level only of a series that asks for them (the frame's kind): a ratio (54%, 一倍) of
+# one that asks a rate, a time (五十九年, 27天) of one that asks a duration. An output is counted in neither.
+ASKED_ONLY = {"share": "share", "times": "share", "duration": "duration"}
 
 
 def weighed(pool: Pool, ranker: Ranker, groups: dict[int, list[Candidate]]) -> tuple[str, dict[int, Weighed]]:
@@ -88,54 +89,75 @@ def measures(candidate: Candidate) -> bool:
     return figure is not None and figure.lang == "zh" and features.unit_class(figure) not in NOT_LEVELS
 
 
-def is_level(pool: Pool, candidate: Candidate, analyzer: Analyzer) -> bool:
-    """The candidate's figure may be a level of what the query names: read from the original, of a unit
-    that measures (not a date or a bare number), a ratio only when the query asks a rate (a share is never
-    the level of an output), a per-person, per-area or per-day figure only when the query asks one (it is
-    never the level of a total) and, when the query names no place, of no place named in its clause (the
-    index's analyzer tags the names: a province's output is not the nation's). Whether it is a change, a plan
-    or the base of a comparison the ranker weighs, as it does for any question."""
-    if not measures(candidate):
-        return False
-    frame = pool.frame
-    if features.unit_class(candidate.figure) in RATIOS and frame.kind != "share":
-        return False
-    if not frame.entities and analyzer.entities(features.clause_before(pool, candidate), "zh"):
-        return False
-    return per_unit(frame.text) or not per_unit(features.clause_before(pool, candidate))
+def is_level(pool: Pool, candidate: Candidate, subject: Subject) -> bool:
+    """The candidate's figure may be a point: read from the original in a unit that measures (not a date or a
+    bare number), one year's level (years_level) and a member of the series, of the query's thing at its scope
+    (index.membership). Among the levels of a year the ranker chooses, as it does for any question."""
+    return (measures(candidate) and years_level(pool.frame, candidate, subject.analyzer)
+            and membership.member(subject, candidate))  # fmt: skip
 
 
-def per_unit(text: str) -> bool:
-    """The text speaks of a figure per person, per area or per day (人均, 亩产, per capita)."""
-    return any(re.search(words.PER_UNIT, fold(text)) for words in (words_zh, words_en))
+def years_level(frame: Frame, candidate: Candidate, analyzer: Analyzer) -> bool:
+    """The figure is one year's level, unless the query asks for another kind of figure: not a ratio or a time
+    (ASKED_ONLY: a share is never the level of an output); not a change (is_change) or a plan or goal
+    (is_plan), as its clause says; not per person, area or day, over several years, of part of a year or of a flow
+    other than output (OTHER_MEASURES), as its lead says (membership.lead)."""
+    if ASKED_ONLY.get(features.unit_class(candidate.figure), frame.kind) != frame.kind:
+        return False
+    clause = fold(membership.leading_text(candidate, membership.CLAUSE_END))
+    if (is_change(clause) and not frame.change) or (is_plan(clause) and not frame.target):
+        return False
+    return not other_measures(membership.lead(candidate, analyzer), "zh") - other_measures(frame.text, frame.lang)
+
+
+def is_plan(clause: str) -> bool:
+    """The figure its clause leads to is a plan or a goal (计划, 目标, 力争), not an estimate of what came about
+    (预计, 估计: a preliminary point)."""
+    return bool(re.search(words_zh.TARGET, re.sub(words_zh.PRELIMINARY, "", clause)))
+
+
+def is_change(clause: str) -> bool:
+    """The figure its clause leads to is a change (比去年增加1000万吨), not the level reached (增长到九十八万斤)."""
+    changes = list(re.finditer(words_zh.CHANGE, clause))
+    return bool(changes) and not re.search(words_zh.CHANGE_TO, clause[changes[-1].end() :])
+
+
+# What a figure may measure besides a year's output, by the words that say so, in the same order in each language:
+# per person, area or day; over several years; part of a year; a flow other than output (sales, trade, stocks).
+OTHER_MEASURES = {lang: (words.PER_UNIT, words.SEVERAL_YEARS, words.PART_OF_YEAR, words.OTHER_FLOWS)
+                  for lang, words in (("en", words_en), ("zh", words_zh))}  # fmt: skip
+
+
+def other_measures(text: str, lang: str) -> set[int]:
+    """The OTHER_MEASURES a text speaks of, by their place (人均, per capita; 累计; 上半年; 交售, exports)."""
+    return {k for k, words in enumerate(OTHER_MEASURES[lang]) if re.search(words, fold(text))}
 
 
 Passages = Callable[[str], tuple[Passage, ...]]  # an article's passages, by its id
 
 
-def by_year(pool: Pool, analyzer: Analyzer, passages: Passages, start: int | None = None,
+def by_year(pool: Pool, subject: Subject, passages: Passages, start: int | None = None,
             end: int | None = None) -> dict[int, list[Candidate]]:  # fmt: skip
     """The level candidates of the query (see is_level) by the year they are of, between `start` and `end`;
     `passages` reads an article's passages (for the year of a figure whose sentence names none)."""
     groups: dict[int, list[Candidate]] = defaultdict(list)
     passages = cache(passages)  # many candidates of one article may need its earlier passages
     for c in pool.candidates:
-        if is_level(pool, c, analyzer):
+        if is_level(pool, c, subject):
             year = year_of(c, passages)
-            if (start is None or year >= start) and (end is None or year <= end):
+            if year is not None and (start is None or year >= start) and (end is None or year <= end):
                 groups[year].append(c)
     return groups
 
 
 def build(pool: Pool, ranker: Ranker, groups: dict[int, list[Candidate]], lang: str) -> Series:
-    """The series: of each year's candidates (by_year) of the series' unit, those the ranker is sure enough of
+    """The series: of each year's candidates (by_year) of the series' unit, the likeliest of each article
     as that year's answer; one point a year."""
     unit, years = weighed(pool, ranker, groups)
     best: dict[tuple[int, str], tuple[float, Candidate]] = {}  # (year, article) -> its likeliest candidate
     for year, sure in years.items():
         for p, c in sorted(sure, key=lambda pc: -pc[0]):
-            if p >= ranker.point_threshold:
-                best.setdefault((year, c.found.article.id), (p, c))
+            best.setdefault((year, c.found.article.id), (p, c))
     if not best:
         return Series(pool.frame.text, lang, "")
     reports: dict[int, list[Point]] = defaultdict(list)
@@ -153,16 +175,24 @@ def _unit(candidate: Candidate) -> str:
     return figs.in_common_unit(candidate.figure)[1]
 
 
-def year_of(candidate: Candidate, passages: Passages) -> int:
-    """The year the figure is of: the one its sentence names; else the one the article last spoke of before
-    it (这一年 after a paragraph on 1958; comparison bases left out), nearest text first, where that text names
-    one year alone; else the article's year."""
+def year_of(candidate: Candidate, passages: Passages) -> int | None:
+    """The year the figure is of: where a change starts (钢产量从五百三十五万吨提高到…), the year named there or none;
+    the one its sentence names; none when its sentence puts it at an earlier time it does not date (三中全会以前);
+    else the one the article last spoke of before it (这一年 after a paragraph on
+    1958; comparison bases left out), nearest text first, where that text names one year alone; else the
+    article's year."""
     figure, found = candidate.figure, candidate.found
     assert figure is not None
     published = found.article.date.year
+    start = _change_start(candidate)
+    if start is not None:
+        named = years_in(start, published, "zh")
+        return named.pop() if len(named) == 1 else None
     base = _base_year(candidate, published)
     if base or figure.year:
         return base or figure.year
+    if re.search(words_zh.UNDATED_PAST, membership.leading_text(candidate, membership.SENTENCE_END)):
+        return None
     before = [p.zh for p in passages(found.article.id) if p.kind == "body" and p.position < found.passage.position]
     for earlier in [found.passage.zh[: figure.span[0]], *reversed(before)]:
         named = years_in(earlier, published, "zh", with_bases=False)
@@ -171,6 +201,14 @@ def year_of(candidate: Candidate, passages: Passages) -> int:
         if named:
             break
     return published
+
+
+def _change_start(candidate: Candidate) -> str | None:
+    """The words from 从 or 由 to the figure when the figure is where a change starts (从五百三十五万吨提高到,
+    由去年的八十三万八千多斤增长到): the value of an earlier time, not of the year its sentence names."""
+    lead = membership.leading_text(candidate, membership.CLAUSE_END)[-FROM_REACH:]
+    starts = list(_FROM.finditer(lead))
+    return lead[starts[-1].start() :] if starts else None
 
 
 def _base_year(candidate: Candidate, published: int) -> int | None:
@@ -183,7 +221,8 @@ def _base_year(candidate: Candidate, published: int) -> int | None:
     return bases.pop() if len(bases) == 1 and not re.search(words_zh.CHANGE, clause) else None
 
 
-_SENTENCE_END = re.compile(r"[。！？；]")
+FROM_REACH = 8  # characters before a figure read for the 从 or 由 a change starts from: 由去年的, 从1957年的
+_FROM = re.compile(words_zh.FROM + r"(?!于|而)")  # not 由于 (because), 从而 (thus)
 
 
 def is_preliminary(candidate: Candidate) -> bool:
@@ -191,8 +230,8 @@ def is_preliminary(candidate: Candidate) -> bool:
     figure = candidate.figure
     assert figure is not None
     zh = candidate.found.passage.zh
-    start = max((m.end() for m in _SENTENCE_END.finditer(zh, 0, figure.span[0])), default=0)
-    stop = _SENTENCE_END.search(zh, figure.span[1])
+    start = max((m.end() for m in membership.SENTENCE_END.finditer(zh, 0, figure.span[0])), default=0)
+    stop = membership.SENTENCE_END.search(zh, figure.span[1])
     return bool(re.search(words_zh.PRELIMINARY, zh[start : stop.start() if stop else len(zh)]))
 
 

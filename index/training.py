@@ -30,13 +30,11 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 
-from index import series, text
+from index import text
 from index.candidates import Candidate
 from index.engine import Engine
 from index.evaluate import Bodies, Labelled, same_paragraph, same_value
 from index.features import EARLY, NAMES
-from index.question import read as read_question
-from index.question import series_query
 from index.ranker import Calibrator, Ranker, lead
 
 PRECISION = 0.9  # of figures cited, the share that must be right
@@ -294,48 +292,6 @@ def _between(below: float, above: float) -> float:
 
 
 def train(engine: Engine, train_questions: list[Labelled], dev_questions: list[Labelled], archive: Path) -> Ranker:
-    """The ranker fitted on the train questions, its settings and thresholds chosen on the dev ones, the series'
-    point threshold on both."""
+    """The ranker fitted on the train questions, its settings and thresholds chosen on the dev ones."""
     bodies = Bodies(archive)
-    ranker = fit(examples(engine, train_questions, bodies), examples(engine, dev_questions, bodies))
-    return replace(ranker, point_threshold=series_threshold(engine, ranker, [*train_questions, *dev_questions], bodies))
-
-
-# The series threshold ---------------------------------------------------------------------------
-
-
-def series_threshold(engine: Engine, ranker: Ranker, questions: Iterable[Labelled], bodies: Bodies) -> float:
-    """The answer probability from which a candidate becomes a point of a series (Ranker.point_threshold).
-
-    Each labelled question with a figure and a year is asked as a series asks: without its years and asking
-    words (series_query: "grain output of Henan in 1984" -> "grain output of Henan"), its candidates retrieved
-    and weighed as a series weighs them; the likeliest level candidate of the year asked is that year's point
-    when its probability reaches the threshold. A series should hold every year the archive reports and no
-    other: the threshold is the one with the best F1 of points that are the labelled figure (precision) over
-    the questions whose likeliest candidate of the year is (recall)."""
-    judged = []
-    for question in questions:
-        lang = text.detect_lang(question.question, default=question.lang)
-        years = read_question(question.question, lang, engine.analyzer).years
-        if not question.figure or not years:
-            continue
-        pool = engine.series_pool(engine.frame(series_query(question.question, lang), lang))
-        groups = series.by_year(pool, engine.analyzer, engine.passages, min(years), max(years))
-        _, weighed = series.weighed(pool, ranker, groups)
-        for year in years & weighed.keys():
-            p, best = max(weighed[year], key=lambda pc: pc[0])
-            judged.append((p, is_right(question, best, bodies)))
-    return _best_f1(judged)
-
-
-def _best_f1(judged: list[tuple[float, bool]]) -> float:
-    """The probability above which the kept judgements have the best F1 (1.0: none is right)."""
-    right = sum(ok for _, ok in judged)
-    ordered = sorted(judged, key=lambda pair: -pair[0])
-    best, threshold, kept, hits = 0.0, 1.0, 0, 0
-    for k, (p, ok) in enumerate(ordered):
-        kept, hits = kept + 1, hits + ok
-        f1 = 2 * hits / (kept + right) if hits else 0.0
-        if f1 > best:
-            best, threshold = f1, _between(ordered[k + 1][0] if k + 1 < len(ordered) else 0.0, p)
-    return threshold
+    return fit(examples(engine, train_questions, bodies), examples(engine, dev_questions, bodies))

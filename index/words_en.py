@@ -59,3 +59,13 @@ FRAME_WORDS = (
 TARGET = r"\b(plan|planned|plans|target|targets|goal|goals|aim|aims|expected|expect|projected|quota|task)\b"
 # A figure per person, per area or per day: a rate, not a total.
 PER_UNIT = r"\bper (?:capita|person|head|household|mu|hectare|acre|day|month)\b|\beach person\b|\bdaily\b"
+# Words that name the whole nation: a query with them asks the nation's figure, as one naming no place does.
+NATIONAL = "national nationwide nation country countrywide whole china chinese"
+# Words that say a figure is an amount produced in a year, not of what: left out of the thing a series counts.
+AMOUNT = "output production produce produced total annual yearly year"
+# A total over several years, and a part of a year: what a query names when it asks one, not a year's level.
+SEVERAL_YEARS = r"\bcumulative\b|\bin all\b|\b(?:over|in) (?:the )?(?:past |last )?\w+ years\b"
+PART_OF_YEAR = (r"\b(?:first|second) half\b|\bquarter\b|\bmonth(?:s|ly)?\b|\b(?:january|february|march|april|may|june|"
+                r"july|august|september|october|november|december)\b")
+# Flows of a thing other than its output, as a query names them ("grain purchases", "coal exports").
+OTHER_FLOWS = r"\b(?:sales?|sold|sell|purchas\w*|procure\w*|exports?|imports?|stocks?|reserves?|consum\w*)\b"

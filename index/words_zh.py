@@ -16,6 +16,8 @@ MEASURE = (r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|
            r"枚|块|场|局|天|年)")
 RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "现在": 0, "目前": 0, "现有": 0}
 CHANGE = r"增长|增加|提高|上升|下降|减少|增产|减产|多了|少了|比去年|比上年|翻了?一番|比.{0,10}(多|少|增|减|高|低)"
+# After a change word, the words that make the figure the level reached, not the change (增长到, 提高到了, 增加为).
+CHANGE_TO = r"[到至为达]"
 # A question about a figure over years, answered by a series: 这些年怎么变化的, 趋势, 从1978年到1990年…变化.
 TREND = (r"变化|趋势|走势|变迁|这些年|这几年|近几年|近年来|多年来|历年|逐年|"
          r"(?:怎么|怎样|如何)(?:样)?(?:增长|发展|变|上升|下降|增加|减少)")
@@ -47,3 +49,34 @@ NOUN_USE = "vn"  # a verb used as a noun (投产) stays in the noun
 PRELIMINARY = r"初步|预计|估计|推算|可达|快报"
 # A figure per person, per area or per day: a rate, never the level of a total.
 PER_UNIT = r"人均|每人|平均每|每个人|每户|每亩|亩产|单产|日产|每日|每天|月产|每月"
+# Words that name the whole nation: a figure they lead to is the nation's (全国粮食总产量, 我国钢的生产).
+NATIONAL = r"全国|我国|中国|中华人民共和国"
+# Words that name a scope other than the nation: a part of it (全省, 各省, 这五十个县), a body (大队, 公社, 钢铁公司,
+# a works 厂 or mine 矿) or the world beyond it (世界, 资本主义国家). Places by name are jieba's (ns).
+OTHER_SCOPE = (r"[全各本该这此](?:[省县市区乡镇村队厂矿]|社(?!会))|这.{0,5}个(?:省|县|市|区|乡|镇|村|社|队|厂|矿)|"
+               r"大队|公社|生产队|钢铁公司|钢铁厂|工厂|煤矿|矿务局|农场|世界|各国|外国|资本主义国家|"
+               r"[鞍首武包宝太本攀马]钢")  # the great steel works by their short names: 鞍钢 is Anshan's
+# Of OTHER_SCOPE, the words that point back to the place last named (全省: the province the report is about):
+# a figure they lead to is that place's.
+POINTS_BACK = r"[全本该][省县市区]"
+# Words that say a figure is an amount produced, not of what: left out of the thing a series counts (钢产量 -> 钢).
+AMOUNT = "总产量 年产量 产量 总产 年产 生产 产"
+# Flows of a thing other than its output (交售, 收购, 出口, 库存): what a figure they lead to measures, unless asked.
+OTHER_FLOWS = r"交售|出售|销售|卖|收购|征购|出口|进口|调出|调入|库存|储备|消费"
+# Before a word, what says its amount is a year's or a total (年发电量, 全年): read past for what it names.
+ANNUAL = r"^(?:全年|年|总)"
+# A report's dateline: the place it was filed from, not the scope of its figures (本报太原6月27日电).
+DATELINE = r"(?:本报|新华社)[^，。,]{0,20}?[电讯]"
+# A part named as included in a total (包括东北地区在内): not the total's scope.
+INCLUDED = r"包括[^，。,]*在内"
+# After a figure (and its noun), the word that makes it describe the noun that follows (1800万吨钢的新目标,
+# 年产6000万吨钢的台阶): a target or a milestone, not an amount reported.
+ATTRIBUTE = r"的"
+# A total over several years (累计, 五十九年时间一共, 1983年至1985年期间): no year's level.
+SEVERAL_YEARS = (r"累计|总和|(?:[两二三四五六七八九十几多]+|\d+)年(?:时间|间|来|期间)|近[两二三四五六七八九十几\d]+年|"
+                 r"\d{4}年?[至到—-]+\d{4}年")
+# A part of a year (上半年, 第一季度, 一月份, 1至11月): no year's level.
+PART_OF_YEAR = (r"[上下]半年|[一二三四\d]季度|(?:[一二三四五六七八九十]+|\d+)月份|(?:[一二三四五六七八九十]+|\d+)至"
+                r"(?:[一二三四五六七八九十]+|\d+)月|[前头](?:[一二三四五六七八九十]+|\d+)个?月|这个月|本月|当月|上月")
+# Words that put a figure at an earlier time the text does not date (三中全会以前, 历史上最高的一年): of no year known.
+UNDATED_PAST = r"以前|以往|历史上"

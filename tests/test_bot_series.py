@@ -25,8 +25,8 @@ STEEL, STEEL_ZH = "national steel output", "全国钢产量"
 GRAIN, GRAIN_ZH = "national grain output", "全国粮食总产量"
 TREND = "How did national grain output change from 1955 to 1989?"
 TREND_ZH = "全国粮食总产量这些年怎么变化的？"
-COMPARE = "Was national grain output bigger in 1984 or 1990?"
-COMPARE_ZH = "1990年和1984年哪年全国粮食总产量多？"
+COMPARE = "Was national grain output bigger in 1982 or 1990?"
+COMPARE_ZH = "1990年和1982年哪年全国粮食总产量多？"
 # Two figures with their citations (each with the article's title, up to two lines) and a note.
 COMPARISON_CHARS = 900
 CAPTION_LINES = 2
@@ -150,9 +150,9 @@ async def test_comparisons_in_both_languages_give_both_figures_difference_ratio_
     for user, question, lang in ((USER, COMPARE, "en"), (USER_ZH, COMPARE_ZH, "zh")):
         comparison = corpus_engine.reply(question)
         assert isinstance(comparison, Comparison), question
-        assert (comparison.earlier.year, comparison.later.year) == (1984, 1990)
+        assert (comparison.earlier.year, comparison.later.year) == (1982, 1990)
         text = _check_comparison(await ask(bot, user, question), comparison, lang)
-        assert ("1989-11-18, page 1" if lang == "en" else "1989年11月18日第1版") in text
+        assert ("1983-06-25, page 3" if lang == "en" else "1983年6月25日第3版") in text
 
 
 async def test_a_comparison_the_archive_cannot_make_is_answered_as_a_question(bot: Emulator) -> None:

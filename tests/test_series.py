@@ -28,19 +28,18 @@ QUERIES = {
     "steel": {"en": "national steel output", "zh": "全国钢产量"},
     "coal": {"en": "national coal output", "zh": "全国原煤产量"},
 }
+# What a user may type for the same series: without the nation named, it is still the nation's.
+BARE_QUERIES = {
+    "grain": {"en": "grain output", "zh": "粮食产量"},
+    "steel": {"en": "steel output", "zh": "钢产量"},
+    "coal": {"en": "coal production", "zh": "原煤产量"},
+}
 FILE_UNITS = {"tons": "tons", "jin": "jin", "kg": "kg"}  # data/series.jsonl's units, as the figure parser names them
 CLI = [sys.executable, "-m", "bot.cli", "series"]
-# The years the series gives right today (docs/SERIES.md, measured); every other row of data/series.jsonl is a
-# strict xfail, so a fix shows as an unexpected pass.
-FOUND = {("grain", 1958, "zh"), ("grain", 1989, "zh"), ("grain", 1990, "en"), ("grain", 1990, "zh"),
-         ("steel", 1957, "zh")}
-MISSED = "the series misses this year or takes another figure for it (docs/SERIES.md, known gaps)"
-# Tests that need a particular point the series does not find today.
-NEEDS_POINT = "needs a point the series misses today (docs/SERIES.md, known gaps)"
-
-# Points whose report says "preliminary" in another paragraph than the figure's (据国家统计局初步统计 leads
-# the 1959-01-01 article; the figures follow in the next paragraph).
-PRELIMINARY_ELSEWHERE = {("coal", 1958)}
+# Points whose report is preliminary though no word of the figure's sentence says so: 据国家统计局初步统计 leads
+# the 1959-01-01 article, and its figures follow in the next paragraph (coal, steel 1958); steel 1990 is the
+# count of December 4 (the plan met 27 days early), before the year was out.
+PRELIMINARY_ELSEWHERE = {("coal", 1958), ("steel", 1958), ("steel", 1990)}
 
 
 def latest_reports() -> list[dict]:
@@ -52,13 +51,8 @@ def latest_reports() -> list[dict]:
 
 
 def cases() -> list[pytest.param]:
-    out = []
-    for row in latest_reports():
-        for lang in ("en", "zh"):
-            key = (row["series"], row["year"], lang)
-            marks = [] if key in FOUND else [pytest.mark.xfail(strict=True, reason=MISSED)]
-            out.append(pytest.param(row, lang, marks=marks, id=f"{row['series']}-{row['year']}-{lang}"))
-    return out
+    return [pytest.param(row, lang, id=f"{row['series']}-{row['year']}-{lang}")
+            for row in latest_reports() for lang in ("en", "zh")]  # fmt: skip
 
 
 @pytest.fixture(name="corpus_engine", scope="module")
@@ -86,7 +80,36 @@ def test_each_year_the_archive_reports_is_a_point_with_its_sources_value(corpus_
     assert point.hit.article.source == row["article"]
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_POINT)
+@pytest.mark.parametrize(("name", "query"), [(name, queries[name][lang]) for queries in (QUERIES, BARE_QUERIES)
+                                              for name in queries for lang in ("en", "zh")])  # fmt: skip
+def test_every_point_and_note_is_one_of_the_papers_national_figures_of_what_is_asked(
+    corpus_engine: Engine, name: str, query: str
+) -> None:
+    """A series holds the paper's national figures of what it names and nothing else: not another thing's (the
+    1949 steel figure under grain, 谷物 ahead of 粮食, a report's grain figure under coal), not another scope's
+    (Dazhai's grain, the fifty counties', Shanxi's coal, Anshan's steel), not a total over years, a month's count,
+    a change or a figure of an undated past: every point and every note is a row of data/series.jsonl."""
+    rows = [r for r in EXPECTED if r["series"] == name]
+    reports = [r for p in corpus_engine.series(query).points for r in (p, *p.others)]
+    stray = [(r.year, r.figure.text, r.hit.article.source) for r in reports if not any(
+        r.year == row["year"] and r.hit.article.source == row["article"] and same_value(r.value, in_tons(row))
+        for row in rows)]  # fmt: skip
+    assert reports and not stray
+
+
+@pytest.mark.parametrize(("query", "year", "value", "source"), [
+    ("山西原煤产量", 1986, 221_800_000, "1987-06-27_p1_shanxi-coal-eight-years-beat-thirty.txt"),
+    ("Beijing grain output", 1989, 2_475_000, "1989-11-15_p1_beijing-guangxi-grain-harvest.txt"),
+])  # fmt: skip
+def test_a_series_of_a_place_holds_that_places_figures(corpus_engine: Engine, query: str, year: int, value: float,
+                                                       source: str) -> None:  # fmt: skip
+    """全省总生产原煤22180万吨 is Shanxi's (全省 points back to the province the report names), 北京市粮食总产量
+    Beijing's; neither the nation's figures nor another place's are points."""
+    ((point_year, point_value, point_source),) = [(p.year, p.value, p.hit.article.source)
+                                                   for p in corpus_engine.series(query).points]  # fmt: skip
+    assert (point_year, point_source) == (year, source) and same_value(point_value, value)
+
+
 def test_a_point_the_paper_calls_preliminary_is_marked_so(corpus_engine: Engine) -> None:
     """Each point found as data/series.jsonl gives it is marked preliminary as its row says, but where the
     paper says so outside the figure's sentence (PRELIMINARY_ELSEWHERE, docs/SERIES.md)."""
@@ -100,7 +123,6 @@ def test_a_point_the_paper_calls_preliminary_is_marked_so(corpus_engine: Engine)
     assert wrong == PRELIMINARY_ELSEWHERE
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_POINT)
 def test_an_earlier_report_of_the_same_year_is_a_note_under_the_later(corpus_engine: Engine) -> None:
     series = corpus_engine.series("全国粮食总产量", start=1989, end=1989)
     (point,) = series.points
@@ -110,7 +132,6 @@ def test_an_earlier_report_of_the_same_year_is_a_note_under_the_later(corpus_eng
     assert "另一报道" in text and "1989年11月18日" in text
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_POINT)
 def test_a_point_the_english_gets_wrong_is_right_and_flagged(corpus_engine: Engine) -> None:
     """The English translation reads 27 million tons of coal for 1958; the original 二亿七千万吨 is 270 million."""
     series = corpus_engine.series("national coal output", start=1958, end=1958)
@@ -169,7 +190,6 @@ def series_cli(*args: str, index_dir: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_POINT)
 def test_the_command_prints_a_table_json_and_a_chart(corpus_engine: Engine, tmp_path: Path) -> None:
     index_dir = corpus_engine.index_dir
     table = series_cli("national grain output", "--from", "1989", "--to", "1989", index_dir=index_dir)
