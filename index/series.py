@@ -91,14 +91,17 @@ def measures(candidate: Candidate) -> bool:
 def is_level(pool: Pool, candidate: Candidate, analyzer: Analyzer) -> bool:
     """The candidate's figure may be a level of what the query names: read from the original, of a unit
     that measures (not a date or a bare number), a ratio only when the query asks a rate (a share is never
-    the level of an output), a per-person, per-area or per-day figure only when the query asks one (it is
-    never the level of a total) and, when the query names no place, of no place named in its clause (the
-    index's analyzer tags the names: a province's output is not the nation's). Whether it is a change, a plan
-    or the base of a comparison the ranker weighs, as it does for any question."""
+    the level of an output), a rank only when the query asks one (第四位 is no steel output), a per-person,
+    per-area or per-day figure only when the query asks one (it is never the level of a total) and, when the
+    query names no place, of no place named in its clause (the index's analyzer tags the names: a province's
+    output is not the nation's). Whether it is a change, a plan or the base of a comparison the ranker weighs,
+    as it does for any question."""
     if not measures(candidate):
         return False
     frame = pool.frame
     if features.unit_class(candidate.figure) in RATIOS and frame.kind != "share":
+        return False
+    if features.is_rank(candidate.figure) and not frame.rank:
         return False
     if not frame.entities and analyzer.entities(features.clause_before(pool, candidate), "zh"):
         return False

@@ -14,6 +14,8 @@ KINDS = (
 # 多少种, 几岁: the measure word an answer's figure should carry.
 MEASURE = (r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|公里|元|支|队|届|台|辆|艘|户|件|亩|斤|岁|秒|米|倍|度|"
            r"枚|块|场|局|天|年)")
+# A question that asks a rank (第几届, 排第几, 名次): a 第 ordinal answers it.
+RANK = r"第(?:几|多少)|排名|名次|排第|排在第|位次|位居"
 RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "现在": 0, "目前": 0, "现有": 0}
 CHANGE = r"增长|增加|提高|上升|下降|减少|增产|减产|多了|少了|比去年|比上年|翻了?一番|比.{0,10}(多|少|增|减|高|低)"
 # A question about a figure over years, answered by a series: 这些年怎么变化的, 趋势, 从1978年到1990年…变化.
