@@ -62,3 +62,10 @@ FRAME_WORDS = (
 TARGET = r"\b(plan|planned|plans|target|targets|goal|goals|aim|aims|expected|expect|projected|quota|task)\b"
 # A figure per person, per area or per day: a rate, not a total.
 PER_UNIT = r"\bper (?:capita|person|head|household|mu|hectare|acre|day|month)\b|\beach person\b|\bdaily\b"
+# Words after an ordinal that make it a period (the first half, the third quarter) or a page (2nd Edition),
+# not a rank.
+NOT_RANKS = frozenset({"half", "quarter", "edition", "page"})
+# Nouns that make an ordinal word before them a rank without "the": won third place.
+RANK_NOUNS = ("place", "position")
+# Words after "half" (or "a third") that make it a share of something: half of the graduates, half the output.
+SHARE_OF = frozenset({"of", "the"})

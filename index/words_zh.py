@@ -49,3 +49,12 @@ NOUN_USE = "vn"  # a verb used as a noun (投产) stays in the noun
 PRELIMINARY = r"初步|预计|估计|推算|可达|快报"
 # A figure per person, per area or per day: a rate, never the level of a total.
 PER_UNIT = r"人均|每人|平均每|每个人|每户|每亩|亩产|单产|日产|每日|每天|月产|每月"
+# Words that 半 begins, read wrongly as "and a half" after a count or as 一半 (half): 三个半岛 (three
+# peninsulas), 这一半导体 (this semiconductor), 同一半径.
+HALF_WORDS = r"岛|导|径|决赛|球|成品|机械|殖民|封建|自动|脱产"
+# Characters that make a word with the 一 after them (统一, 唯一, 万一, 之一): that 一 is no number, and a
+# 一半 after them is not "half".
+BEFORE_ONE = "统唯万之专划"
+# Approximation words before a lone 万 or 亿 that make it a number (近万名, 逾亿元); elsewhere a lone 万 is a
+# word (万一, 万岁).
+ROUND_AFTER = "近逾约超"
