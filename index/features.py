@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from index import text
 from index.candidates import Candidate, Pool, other
+from index.figures import measure_word
 from index.model import Figure
 from index.question import KINDS, WORDS, years_in
 
@@ -433,19 +434,12 @@ def around_after(pool: Pool, c: Candidate) -> float:
     return _distance_weighted(pool, c, before=False, decay=LONG, sentence=True)
 
 
-def _measure(figure: Figure) -> str:
-    """The measure word or unit the original prints with the figure: 四百七十二双 -> 双, 1106亿元 -> 元."""
-    return _NOT_MEASURE.sub("", figure.text)
-
-
-_NOT_MEASURE = re.compile(r"[0-9０-９.,，．零〇一二三四五六七八九十百千万亿两点多余近约以上左右超过逾将之\s%％]")
-
-
 def measure_asked(pool: Pool, c: Candidate) -> float:
     """The figure's measure word is the one the question asks about: in a Chinese question's text, or
-    among the translations of an English question's words ("pairs" -> 双)."""
+    among the translations of an English question's words ("pairs" -> 双); a rank's only in a question
+    asking a rank (第一枚 does not answer 多少枚)."""
     f = c.figure
-    if f is None or f.lang != "zh" or not (measure := _measure(f)):
+    if f is None or f.lang != "zh" or not (measure := measure_word(f)) or is_rank(f) != pool.frame.rank:
         return 0.0
     if pool.frame.lang == "zh":
         return float(measure in text.fold(pool.frame.text))
@@ -453,11 +447,17 @@ def measure_asked(pool: Pool, c: Candidate) -> float:
 
 
 def measure_match(pool: Pool, c: Candidate) -> float:
-    """The question's measure word (多少种 -> 种) follows the figure: +1; it asks one the figure lacks: -1."""
+    """The question's measure word (多少种 -> 种) follows the figure, a rank's for a question asking one (第几届 ->
+    第25届), a count's otherwise: +1; it asks one the figure lacks, or a rank for a count or the other way: -1."""
     measure = pool.frame.measure
     if not measure or c.figure is None or c.figure.lang != "zh":
         return 0.0
-    return 1.0 if measure in c.figure.text else -1.0
+    return 1.0 if measure in c.figure.text and is_rank(c.figure) == pool.frame.rank else -1.0
+
+
+def is_rank(figure: Figure) -> bool:
+    """Is the figure a rank (第八次), not an amount?"""
+    return figure.unit == "ordinal"
 
 
 def unit_named(pool: Pool, c: Candidate) -> float:

@@ -30,8 +30,8 @@ _ZH_UNITS = {
     "千瓦时": "kWh", "千瓦小时": "kWh", "度": "kWh", "千瓦": "kW", "克": "g", "桶": "barrels", "岁": "age",
     "小时": "hour", "分钟": "minute", "秒": "second", "块钱": "CNY", "环": "points", "个月": "month",
     "年": "year", "倍": "times", "成": "%", "折": "%",
-    "个比特币": "BTC", "米": "m", "平方米": "m2", "立方米": "m3", "平方公里": "km2", "公顷": "ha", "亩": "mu",
-    "天": "day", "斤": "jin", "市斤": "jin", "担": "dan", "市担": "dan",
+    "个比特币": "BTC", "米": "m", "公尺": "m", "平方米": "m2", "立方米": "m3", "平方公里": "km2", "公顷": "ha",
+    "亩": "mu", "天": "day", "斤": "jin", "市斤": "jin", "担": "dan", "市担": "dan",
     "人次": "people", "人": "people", "名": "people", "位": "people",
     **dict.fromkeys("个项种家座所台辆件套处条部架艘只头对双户篇株枚届批支队场局次", "items"),
 }
@@ -65,7 +65,7 @@ _EN_SYMBOLS = {"us$": "USD", "hk$": "HKD", "c$": "CAD", "a$": "AUD", "mex$": "MX
 _QUALIFIERS = {
     "多": "over", "余": "over", "以上": "over", "超过": "over", "超": "over", "逾": "over", "之多": "over",
     "多达": "over", "近": "nearly", "将近": "nearly", "接近": "nearly", "约": "about", "大约": "about",
-    "左右": "about", "上下": "about", "至少": "at least", "不少于": "at least",
+    "左右": "about", "上下": "about", "至少": "at least", "不少于": "at least", "几": "over",
     "more than": "over", "over": "over", "upwards of": "over", "in excess of": "over",
     "nearly": "nearly", "almost": "nearly", "close to": "nearly", "about": "about", "some": "about",
     "roughly": "about", "around": "about", "approximately": "about", "at least": "at least",
@@ -84,23 +84,42 @@ _ZH_NUM = numbers.ZH_NUMBER
 _ZH_CHANGE = re.compile(
     rf"[又零]?(?P<n1>{_ZH_NUM})(?P<c1>美分|日本钱|角|毛|分)(?:(?P<n2>{_ZH_NUM})(?P<c2>分))?"
 )
-_PER = re.compile(r"[一壹]?[百千万佰仟]+[ \t]*分[ \t]*之")
+PERCENT = 100  # a share of 1 is 100%
 _ZH_SYMBOL = re.compile(r"[$¥][ \t]*$")
+# 十几年: 几 after a round number is "over" it, as 多 is.
 _ZH_AFTER = re.compile(
-    rf"[ \t]*(?P<q1>多|余)?[ \t]*(?P<unit>{_alt(_ZH_UNITS)})?(?P<cny>人民币)?(?P<q2>以上|左右|上下|之多|多)?"
+    rf"[ \t]*(?P<q1>多|余|(?<=[十百千万])几)?[ \t]*(?P<unit>{_alt(_ZH_UNITS)})?(?P<cny>人民币)?"
+    rf"(?P<q2>以上|左右|上下|之多|多)?"
 )
+# 三倍半, 四个半月, 六块半: a half after the measure word (not 半 beginning a word: 三个半岛).
+_ZH_HALF = re.compile(rf"半(?!{words_zh.HALF_WORDS})")
+# The unit after 个半 (四个半月, 两个半小时): the units that begin with 个 lose it there.
+_ZH_HALF_UNIT = re.compile(_alt({*_ZH_UNITS, *(w[1:] for w in _ZH_UNITS if w.startswith("个"))}))
 _MD = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 _ZH_DATE = re.compile(
     rf"(?<![\d零一二三四五六七八九十])(?:(?P<y>\d{{4}}|[零一二三四五六七八九]{{4}})年"
     rf"(?:(?P<m>{_MD})月(?:(?P<d>{_MD})[日号])?)?|(?P<m2>{_MD})月(?:(?P<d2>{_MD})[日号])?)"
     r"(?:末|底|初|中旬|上旬|下旬)?"
 )
-_ZH_TIMES = re.compile(r"翻(?P<n>[一两二三四])番")
-# A time on the clock of a race: 8分19秒19 (hundredths after 秒), 三分二十七秒, 0秒58, 2小时10分.
+_ZH_TIMES = re.compile(r"翻了?(?P<n>[一两二三四])番")
+# Digits after a unit that are its fraction (十秒五, 4米18), unless a number or a unit goes on (三秒一次).
+_NOT_GOING_ON = rf"(?![\d.{numbers.CN_CHARS}]|{_alt(_ZH_UNITS)})"
+# A time on the clock of a race: 8分19秒19 and 十秒五 (the fraction of a second after 秒), 三分二十七秒,
+# 0秒58, 2小时10分.
 _ZH_CLOCK = re.compile(
-    rf"(?:(?P<h>{_ZH_NUM})小时)?(?:(?P<m>{_ZH_NUM})分(?!钟|之))?(?:(?P<s>{_ZH_NUM})秒(?P<f>\d{{1,3}})?)"
+    rf"(?:(?P<h>{_ZH_NUM})小时)?(?:(?P<m>{_ZH_NUM})分(?!钟|之))?"
+    rf"(?:(?P<s>{_ZH_NUM})秒(?P<f>\d{{1,3}}|[{numbers.DIGITS}]{{1,2}}{_NOT_GOING_ON})?)"
     rf"|(?P<h2>{_ZH_NUM})小时(?P<m2>{_ZH_NUM})分(?!钟|之)"
 )
+# A length in metres and centimetres (四十七公尺三十四公分), or with the centimetres as digits after 米 (4米18,
+# 一米八: 4.18 m, 1.8 m), as field events are measured.
+_ZH_LENGTH = re.compile(
+    rf"(?P<m>{_ZH_NUM})(?:米|公尺)"
+    rf"(?:(?P<cm>{_ZH_NUM})(?:公分|厘米)|(?P<f>(?:\d{{1,2}}|[{numbers.DIGITS}]{{1,2}}){_NOT_GOING_ON}))"
+)
+CENTIMETRES = 100  # in a metre
+# Units a 第 ordinal ranks in (第八次, 第41位, 第四年, 第7分钟); 第2版 (a page) and 第一季度 (a period) have none.
+_RANKED = frozenset({"items", "people", "year", "month", "day", "hour", "minute"})
 _EN_CLOCK = re.compile(
     r"\b(?:(?P<h>\d+)[ \t]+hours?,?[ \t]+)?(?:(?P<m>\d+)[ \t]+minutes?,?[ \t]+(?:and[ \t]+)?)?"
     r"(?P<s>\d+(?:\.\d+)?)[ \t]+seconds?\b"
@@ -123,6 +142,20 @@ _EN_DATE = re.compile(
     re.IGNORECASE,
 )
 _EN_TIMES = re.compile(r"\b(?P<w>doubl|tripl|quadrupl)(?:ed|ing|e)\b", re.IGNORECASE)
+# A rank with the word after it (the 112th Session, 41st in 1978, the eighth time); an ordinal in words only
+# after "the" or before "place" ("first" alone is seldom a rank: "it first held"). Ranks standing alone are days
+# ("on the 25th", "Xinhua, 28th]").
+_EN_ORDINAL = re.compile(
+    rf"(?<![\w.,-])(?:(?<=\bthe )(?=[a-z])|(?=\d)|(?=[a-z]+[ \t]+(?:{_alt(words_en.RANK_NOUNS)})\b))"
+    rf"(?:{numbers.EN_ORDINAL})\b(?=[ \t]+(?P<next>[a-z]+)(?P<joined>-)?)",
+    re.IGNORECASE,
+)
+_EN_DAY = re.compile(rf"(?:\b(?:{'|'.join(_MONTHS)})|\bon the)[ \t]+$", re.IGNORECASE)
+_EN_SHARE = re.compile(
+    rf"(?<![\w-])(?:{numbers.EN_SHARE}|(?P<half>half))\b(?![ \t]*-)(?=(?:[ \t]+(?P<next>[a-z]+))?)", re.IGNORECASE
+)
+_EN_MIXED = re.compile(r"\band[ \t]+$", re.IGNORECASE)  # two and a half: a number, not a share
+_EN_ORDINAL_BEFORE = re.compile(rf"\b(?:{_alt(numbers.ORDINALS)})[ \t]+$", re.IGNORECASE)
 _EN_RELATIVE = re.compile(r"\b(?:this|last|next) year\b|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A time word right after these is the base of a comparison (比去年增加一倍, "more than last year"),
@@ -234,21 +267,47 @@ def _zh(text: str, marks: _Marks, when: date | None) -> list[_Raw]:
         if (m.group("m") or m.group("f") or m.group("h2")) and not _covered(_union(taken), m.start()):
             out.append((m.start(), m.end(), _seconds(m, numbers.zh_value), "second", "exact", None))
             taken.append(m.span())
+    for m in _ZH_LENGTH.finditer(text):
+        if not _covered(_union(taken), m.start()):
+            out.append((m.start(), m.end(), _metres(m), "m", "exact", None))
+            taken.append(m.span())
     taken = _union(taken)
     for start, end, value, kind in numbers.scan_zh(text):
-        if _covered(taken, start) or text[start - 1 : start] == "第":
+        if _covered(taken, start):
             continue
-        raw = _zh_number(text, start, end, value, kind)
+        ordinal = text[start - 1 : start] == "第"
+        raw = _zh_ordinal(text, start, end, value, kind) if ordinal else _zh_number(text, start, end, value, kind)
         if raw:
             out.append(raw)
     return out
 
 
 def _seconds(m: re.Match[str], value: Callable[[str], float | None]) -> float:
-    """A clock time in seconds; digits after 秒 are its fraction (8分19秒19 is 499.19 s)."""
+    """A clock time in seconds; digits after 秒 are its fraction (8分19秒19 is 499.19 s, 十秒五 10.5 s)."""
     total = sum((value(m.group(part)) or 0.0) * worth for part, worth in SECONDS.items() if m.group(part))
-    fraction = m.groupdict().get("f")
-    return round(total + (int(fraction) / 10 ** len(fraction) if fraction else 0.0), 3)
+    return round(total + _fraction(m.groupdict().get("f")), 3)
+
+
+def _fraction(digits: str | None) -> float:
+    """Digits after a unit read as the decimals of its number: 19 -> 0.19, 五 -> 0.5."""
+    return float("0." + numbers.digit_string(digits)) if digits else 0.0
+
+
+def _metres(m: re.Match[str]) -> float:
+    """四十七公尺三十四公分 -> 47.34, 4米18 -> 4.18."""
+    centimetres = numbers.zh_value(m.group("cm")) if m.group("cm") else None
+    extra = centimetres / CENTIMETRES if centimetres is not None else _fraction(m.group("f"))
+    return round((numbers.zh_value(m.group("m")) or 0.0) + extra, 6)
+
+
+def _zh_ordinal(text: str, start: int, end: int, value: float, kind: str) -> _Raw | None:
+    """第八次, 第41位: a rank, with the measure word it ranks in (kept in the text, as a count keeps it)."""
+    after = _ZH_AFTER.match(text, end)
+    assert after is not None  # every part of the pattern is optional
+    unit = after.group("unit")
+    if kind or after.group("q1") or not unit or _ZH_UNITS[unit] not in _RANKED:
+        return None
+    return start - 1, after.end("unit"), value, "ordinal", "exact", None
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -298,10 +357,15 @@ def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw
     stop = after.end() if after.group().strip() else end
     if kind == "percent":
         unit, stop = "%", end
+    elif kind == "share":
+        value, unit, stop = value * PERCENT, "%", end  # 三分之一 is 33.3%
     elif kind == "fraction":
-        value, unit = _per_mille(text[start:end], value)
+        unit = ""
     elif unit == "" and len(text[start:end]) == 1 and not text[start].isdigit() and text[start] not in "百千万":
         return None  # a lone 一/三 with no measure word is almost always part of a word
+    elif unit and stop == after.end("unit") and (half := _ZH_HALF.match(text, stop)):
+        value, unit_word, stop = _and_a_half(text, value, unit_word, half.end())
+        unit = _ZH_UNITS[unit_word]
     if unit_word == "成" or (unit_word == "折" and value < 10):
         value *= 10  # 两成 = 20%, 八折 = 80%, but 75折 = 75%
     if unit_word == "年" and (text[stop : stop + 1] == "代" or (float(value).is_integer() and 1000 <= value <= 2100)):
@@ -323,10 +387,13 @@ def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw
     return (before.start() if before else start), stop, value, unit, qualifier, None
 
 
-def _per_mille(token: str, value: float) -> tuple[float, str]:
-    """千分之五 is 0.5%; other fractions stay bare numbers."""
-    den = _PER.match(token)
-    return (value * 100, "%") if den else (value, "")
+def _and_a_half(text: str, value: float, unit_word: str, pos: int) -> tuple[float, str, int]:
+    """三倍半 is 3.5 times, 四个半月 4.5 months: the value, measure word and end after the half at `pos`."""
+    later = _ZH_HALF_UNIT.match(text, pos) if unit_word == "个" else None
+    if later:
+        unit_word = later.group() if later.group() in _ZH_UNITS else "个" + later.group()
+        pos = later.end()
+    return value + numbers.HALF, unit_word, pos
 
 
 def _small_change(text: str, pos: int, value: float) -> tuple[float, int]:
@@ -355,6 +422,15 @@ def _en(text: str, when: date | None) -> list[_Raw]:
     for m in _EN_TIMES.finditer(text):
         out.append((m.start(), m.end(), float(2 + ("doubl", "tripl", "quadrupl").index(m.group("w").lower())),
                     "times", "exact", None))
+    for m in _EN_ORDINAL.finditer(text):
+        if _en_rank_read(text, m):
+            out.append((m.start(), m.end(), float(numbers.ordinal_value(m)), "ordinal", "exact", None))
+            taken.append(m.span())
+    for m in _EN_SHARE.finditer(text):
+        raw = _en_share(text, m)
+        if raw:
+            out.append(raw)
+            taken.append(m.span())
     taken = _union(taken)
     for m in numbers.EN_SCAN.finditer(text):
         if _covered(taken, m.start()):
@@ -363,6 +439,45 @@ def _en(text: str, when: date | None) -> list[_Raw]:
         if raw:
             out.append(raw)
     return out
+
+
+def _en_rank_read(text: str, m: re.Match[str]) -> bool:
+    """An ordinal is a rank unless the word after it makes it a period or a page (the first half, 2nd Edition) or
+    it leads a count (the first five months; the First Five-Year Plan is a rank), or it is a day (August 28th, on
+    the 25th)."""
+    after = m.group("next")
+    if after.lower() in words_en.NOT_RANKS or (numbers.is_cardinal(after) and not m.group("joined")):
+        return False
+    return not _EN_DAY.search(text, _back(m), m.start())
+
+
+WORDS_BEFORE = 24  # characters before an English figure read for the words that make it what it is ("on the")
+
+
+def _back(m: re.Match[str]) -> int:
+    """Where the words before a match that say what it is are looked for: a few words back, never the whole
+    text (which made a text full of figures quadratic)."""
+    return max(0, m.start() - WORDS_BEFORE)
+
+
+def _en_share(text: str, m: re.Match[str]) -> _Raw | None:
+    """three quarters, one third, nine-tenths, more than half: a share, in percent. "a third" not before a word
+    but "of" ("a third time" is a rank); "half" alone after a qualifier, or before "of"/"the" but not after an
+    ordinal ("the first half of" is a period); "two and a half" is a number."""
+    after = (m.group("next") or "").lower()
+    before = _EN_BEFORE.search(text, _back(m), m.start())
+    if m.group("half"):
+        if not before and (after not in words_en.SHARE_OF or _EN_ORDINAL_BEFORE.search(text, _back(m), m.start())):
+            return None
+        value = numbers.HALF
+    elif _EN_MIXED.search(text, _back(m), m.start()) or (
+        m.group("num").lower() in ("a", "an") and not numbers.is_plural(m) and after not in ("", "of")
+    ):
+        return None
+    else:
+        value = numbers.share_value(m)
+    qualifier = _QUALIFIERS[" ".join(before.group().lower().split())] if before else "exact"
+    return (before.start() if before else m.start()), m.end(), value * PERCENT, "%", qualifier, None
 
 
 def _en_date(text: str, m: re.Match[str], when: date | None) -> _Raw | None:
@@ -490,7 +605,7 @@ def _agrees(z: Figure, e: Figure) -> bool:
 
 def _slipped(z: Figure, e: Figure) -> bool:
     """Same unit, value off by a power of ten (万 read as thousand, 亿 as billion)."""
-    if z.unit != e.unit or z.unit in ("", "date", "year", "month") or z.value <= 0 or e.value <= 0:
+    if z.unit != e.unit or z.unit in ("", "date", "year", "month", "ordinal") or z.value <= 0 or e.value <= 0:
         return False
     power = math.log10(e.value / z.value)
     return abs(power - round(power)) < 1e-6 and 1 <= abs(round(power)) <= 4
@@ -532,12 +647,21 @@ _EN_MEASURES = {
     "种": "kinds", "类": "kinds", "户": "households", "对": "pairs", "双": "pairs", "套": "sets",
     "艘": "ships", "辆": "vehicles", "架": "aircraft", "篇": "articles", "株": "plants", "头": "head",
 }
+# The noun of a rank's measure word where it is clear whatever is ranked (第四年: 4th year); the others are
+# written bare (第八次: the 8th session, time or congress; 第二十八届: the 28th championships or congress).
+_EN_RANK_NOUNS = {"年": "year", "天": "day", "个月": "month", "小时": "hour", "分钟": "minute", "位": "place",
+                  "名": "place"}
+_RANK_NAMES = {"en": "rank", "zh": "名次"}
+SHARE_PLACES = 1  # decimals of a share with no exact decimal form (三分之一: 33.3%)
+EXACT_PLACES = 6  # a percentage with more decimals than this has none (100/3); printed ones have far fewer
 _EN_QUALIFIER = {"over": "over", "nearly": "nearly", "about": "about", "at least": "at least"}
 _ZH_QUALIFIER = {"over": "超过", "nearly": "近", "about": "约", "at least": "至少"}
 
 
 def quantity(value: float, unit: str, lang: str) -> str:
-    """An amount in a unit, in `lang`: "405 million tons", "40500万吨"."""
+    """An amount in a unit, in `lang`: "405 million tons", "40500万吨"; a rank as one: "41st", "第41"."""
+    if unit == "ordinal":
+        return f"第{_zh_amount(value)}" if lang == "zh" else _en_ordinal(value)
     if lang == "zh":
         return _zh_amount(value) + _ZH_NAMES.get(unit, unit)
     return f"{_en_amount(value)} {_EN_NAMES.get(unit, unit)}".strip()
@@ -545,7 +669,32 @@ def quantity(value: float, unit: str, lang: str) -> str:
 
 def unit_name(unit: str, lang: str) -> str:
     """A unit's name in `lang`: tons, 吨; a currency code as its name."""
+    if unit == "ordinal":
+        return _RANK_NAMES[lang]
     return (_ZH_NAMES if lang == "zh" else _EN_NAMES).get(unit, unit)
+
+
+ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}  # by last digit; every other, and 11-13, take "th"
+TEENS = range(11, 14)  # last two digits that take "th" whatever the last one (11th, 12th, 13th)
+
+
+def _en_ordinal(value: float) -> str:
+    """8 -> "8th", 21 -> "21st", 112 -> "112th"."""
+    n = int(value)
+    suffix = "th" if n % 100 in TEENS else ORDINAL_SUFFIXES.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _en_rank(figure: Figure) -> str:
+    """A rank read from Chinese in English: "4th year", "41st place", "8th"."""
+    noun = _EN_RANK_NOUNS.get(measure_word(figure), "")
+    return f"{_en_ordinal(figure.value)} {noun}".strip()
+
+
+def _share(value: float, amount: Callable[[float], str]) -> str:
+    """A percentage as `amount` writes it (60, 12.35), one with no exact decimal form to SHARE_PLACES (三分之一:
+    33.3)."""
+    return _trim(value, SHARE_PLACES) if round(value, EXACT_PLACES) != value else amount(value)
 
 
 def _trim(x: float, places: int) -> str:
@@ -581,6 +730,18 @@ def _en_date_text(value: float) -> str:
     return f"{name} {v % 100}, {v // 10000}"
 
 
+# Numerals, qualifiers and the 第 of a rank: what is left of a figure's text is its measure word.
+_NOT_MEASURE = re.compile(
+    r"[0-9０-９.,，．·零〇○一二三四五六七八九十百千万亿两点多余几近约以上左右超过逾将之半第\s%％]"
+)
+
+
+def measure_word(figure: Figure) -> str:
+    """The measure word or unit the original prints with the figure: 四百七十二双 -> 双, 1106亿元 -> 元,
+    第四年 -> 年."""
+    return _NOT_MEASURE.sub("", figure.text)
+
+
 def _counted(figure: Figure) -> str:
     """The English noun for what a Chinese count counts, from its measure word (50种 -> kinds)."""
     for char in reversed(figure.text):
@@ -597,9 +758,11 @@ def english(figure: Figure) -> str:
         return _en_date_text(figure.value)
     if figure.unit == "second" and figure.value >= MINUTE:
         return _en_clock(figure.value)
+    if figure.unit == "ordinal":
+        return _en_rank(figure) if figure.lang == "zh" else _en_ordinal(figure.value)
     amount = _en_amount(figure.value)
     if figure.unit == "%":
-        body = f"{amount}%"
+        body = f"{_share(figure.value, _en_amount)}%"
     elif figure.unit == "items" and figure.lang == "zh":
         name = figure.counted or _counted(figure)
         body = f"{amount} {name[:-1] if figure.value == 1 and name.endswith('s') else name}"
@@ -631,7 +794,10 @@ def chinese(figure: Figure) -> str:
             (int(str(v)[i : i + 2]), u) for i, u in ((4, "月"), (6, "日")) if len(str(v)) > i
         ]
         return "".join(f"{n}{u}" for n, u in parts)
-    body = _zh_amount(figure.value) + _ZH_NAMES.get(figure.unit, "")
+    if figure.unit == "ordinal":
+        return quantity(figure.value, figure.unit, "zh")
+    amount = _share(figure.value, _zh_amount) if figure.unit == "%" else _zh_amount(figure.value)
+    body = amount + _ZH_NAMES.get(figure.unit, "")
     prefix = _ZH_QUALIFIER.get(figure.qualifier, "")
     return prefix + body
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import cn2an
 
+from index.words_zh import BEFORE_ONE, HALF_WORDS, ROUND_AFTER
+
 # Full-width ASCII and traditional / variant numerals, mapped one character to
 # one character so that spans found in the normalised text hold in the original.
 # The full-width comma stays: in Chinese prose "20，300" is two numbers, not 20300.
@@ -25,8 +27,10 @@ _WIDTH = {**_FULL, **_VARIANTS}
 
 
 def normalise(text: str) -> str:
-    """Full-width to ASCII, traditional numerals to simplified; same length."""
-    return text.translate(_WIDTH)
+    """Full-width to ASCII, traditional numerals to simplified, a circle among numerals (一九五○, ○·二) to 零;
+    same length."""
+    text = text.translate(_WIDTH)
+    return _CIRCLE.sub(lambda m: "零" * len(m.group()), text) if "○" in text else text
 
 
 _DIGIT = {
@@ -36,29 +40,46 @@ _DIGIT = {
 _SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG = {"万": 10**4, "亿": 10**8, "兆": 10**12}
 CN_CHARS = "".join(_DIGIT) + "".join(_SMALL) + "".join(_BIG)
+DIGITS = "".join(_DIGIT)
+# Older pages print zero as a circle (一九五○年, 一○七○万吨, ○·二秒); a circle away from numerals is a
+# mark (三比○ keeps it: a score is no figure).
+_CIRCLE = re.compile(rf"(?<=[{CN_CHARS}])○+|○+(?=[{CN_CHARS}]|·[{DIGITS}])")
 
 _ARABIC = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?"
 _PIECE = rf"(?:{_ARABIC}|[{CN_CHARS}])"
 # A numeral: digits and numeral characters, spaces allowed inside (一百 五 十 二),
 # 多/余/几 only before 万/亿 (十余万), 点 only before a following digit.
 # Spaces join pieces only after a numeral character or before a unit character,
-# so "667.123 五点八" stays two numbers while "7 万5 千" is one.
-_SEP = rf"(?:(?<=[{CN_CHARS}点])[ \t]*|[ \t]*(?=[十百千万亿兆拾佰仟多余几]))"
+# so "667.123 五点八" stays two numbers while "7 万5 千" is one; never after two digits read one by one,
+# so the columns of a table (五○○·四○ 五一六·八一) stay apart.
+# Atomic: an empty separator matches one way only, else a long numeral not followed by what a pattern wants
+# (秒, 米) is retried in exponentially many ways.
+_SEP = rf"(?>(?<=[{CN_CHARS}点·])(?:(?<![{DIGITS}][{DIGITS}])[ \t]*)?|[ \t]*(?=[十百千万亿兆拾佰仟多余几]))"
+# A dot between numerals is a decimal point after 零 or after three digits read one by one (○·二,
+# 五一六·八一); after one or two it names a day (五·四, 一二·九: 4 May, 9 December).
+_DOT = rf"(?:(?<=零)|(?<=[{DIGITS}]{{3}}))·(?=[{DIGITS}])"
 ZH_NUMBER = (
     rf"(?:(?:负|(?<![\w.])-)[ \t]*)?{_PIECE}"
-    rf"(?:{_SEP}(?:{_PIECE}|[多余几](?=[ \t]*[万亿])|点(?=[ \t]*[{CN_CHARS}\d])))*"
+    rf"(?:{_SEP}(?:{_PIECE}|[多余几](?=[ \t]*[万亿])|点(?=[ \t]*[{CN_CHARS}\d])|{_DOT}))*"
 )
 _SLASH = r"(?:(?P<swhole>\d+)[ \t]+)?(?P<sden>\d+)/(?P<snum>\d+)"
 _ZH_FRACTION = (
     rf"(?:(?P<whole>{ZH_NUMBER})[ \t]*又[ \t]*)?"
     rf"(?P<den>{ZH_NUMBER})[ \t]*分[ \t]*之[ \t]*(?P<num>{ZH_NUMBER})"
 )
-ZH_SCAN = re.compile(rf"{_ZH_FRACTION}|(?P<slash>(?P<sneg>-)?{_SLASH})|(?P<plain>{ZH_NUMBER})", re.IGNORECASE)
+# 一半 (half): a share like 二分之一, unless the 一 ends a word (统一) or the 半 begins one (半岛, 半导体).
+_HALF = rf"(?<![{CN_CHARS}{BEFORE_ONE}])一半(?!{HALF_WORDS})"
+ZH_SCAN = re.compile(
+    rf"{_ZH_FRACTION}|(?P<slash>(?P<sneg>-)?{_SLASH})|(?P<half>{_HALF})|(?P<plain>{ZH_NUMBER})", re.IGNORECASE
+)
 
 _ARABIC_SCALED = re.compile(rf"({_ARABIC})([万亿兆]*)", re.IGNORECASE)
 _LONE_WORDS = re.compile(
-    r"百(?=分点)|[一壹](?=[切看些样般定直起致律同道齐再旦向边面时下])|(?<=[统唯万之专划])一|四(?=川)|五(?=角大楼)"
+    rf"百(?=分点)|[一壹](?=[切看些样般定直起致律同道齐再旦向边面时下])|(?<=[{BEFORE_ONE}])一|四(?=川)|五(?=角大楼)"
 )
+_ROUND = re.compile(rf"(?<=[{ROUND_AFTER}])[万亿]")  # 近万名: a lone 万 is a number after these
+# 八点三十分 is a time of day: the digits after a decimal point never carry 十, 百 or 千.
+_CLOCK = re.compile(r"点.*[十拾百佰千仟]")
 _FINANCIAL_LONE = set("伍陆拾肆佰仟")
 
 
@@ -107,7 +128,7 @@ def scaled(digits: str, factor: int) -> float:
 def zh_value(token: str) -> float | None:
     """The value of one Chinese numeral token (no fraction), approximation words dropped (remembered: the
     same numerals recur in every article, and cn2an's checks are most of an ingest's parsing time)."""
-    s = re.sub(r"[ \t多余几]", "", token)
+    s = re.sub(r"[ \t多余几]", "", token).replace("·", "点")
     negative = s[:1] in ("负", "-")
     s = s.lstrip("负-")
     if not s:
@@ -115,13 +136,44 @@ def zh_value(token: str) -> float | None:
     m = _ARABIC_SCALED.fullmatch(s)
     if m:
         value: float | None = scaled(m.group(1).replace(",", ""), math.prod(_BIG[c] for c in m.group(2)))
-    elif len(s) > 1 and all(c in _DIGIT for c in s):
-        value = float("".join(str(_DIGIT[c]) for c in s))  # 一九八九: read digit by digit
     else:
-        value = _cn2an(s)
+        value = _spelled(s)
+        if value is None:
+            value = _cn2an(s)
     if value is None:
         return None
     return -value if negative else value
+
+
+def digit_string(numeral: str) -> str:
+    """Chinese digits as ASCII ones, one by one: 一三二八 -> 1328 (ASCII digits stay)."""
+    return "".join(str(_DIGIT[c]) if c in _DIGIT else c for c in numeral)
+
+
+# A numeral cn2an misreads: digits read one by one (一九八九, 一三二八万, 五一六点八一), or a decimal before its
+# scale (七点八五亿 is 785000000; cn2an gives 7.85).
+_SPELLED = re.compile(rf"(?P<whole>[^点]+?)(?:点(?P<frac>[{DIGITS}\d]+))?(?P<scale>[万亿兆]*)")
+BY_DIGIT_SCALED = 3  # fewest digits read one by one before 万 or 亿: two are a range (三四万, 30 to 40 thousand)
+
+
+def _spelled(s: str) -> float | None:
+    """The value of a numeral `_SPELLED` describes; None for the rest (cn2an reads them)."""
+    m = _SPELLED.fullmatch(s)
+    if m is None:
+        return None
+    whole, frac, scale = m.group("whole", "frac", "scale")
+    if len(whole) > 1 and all(c in _DIGIT for c in whole):
+        if scale and len(whole) < BY_DIGIT_SCALED:
+            return None
+        digits = digit_string(whole)
+    elif frac and scale:
+        value = zh_value(whole)
+        if value is None or not float(value).is_integer():
+            return None
+        digits = str(int(value))
+    else:
+        return None
+    return scaled(f"{digits}.{digit_string(frac)}" if frac else digits, math.prod(_BIG[c] for c in scale))
 
 
 def _cn2an(s: str) -> float | None:
@@ -146,26 +198,33 @@ def _lone_word(text: str, m: re.Match[str]) -> bool:
         return tok == "两两"
     if tok.isdigit():
         return False
-    return tok in _FINANCIAL_LONE or tok in _BIG or bool(_LONE_WORDS.match(text, m.start()))
+    if tok in _BIG:
+        return not _ROUND.match(text, m.start())
+    return tok in _FINANCIAL_LONE or bool(_LONE_WORDS.match(text, m.start()))
 
 
+HALF = 0.5  # 一半
 UNITS_AFTER_QIAN = frozenset("瓦克米")  # 千瓦, 千克, 千米: a 千 before these begins the unit
 
 
 def scan_zh(text: str) -> Iterator[tuple[int, int, float, str]]:
     """Every number in normalised Chinese text: (start, end, value, kind).
 
-    kind is "fraction", "percent" (百分之) or "" for a plain numeral.
+    kind is "percent" (百分之: the value in points), "share" (a part of a whole as a fraction: 三分之一,
+    一半), "fraction" (a mixed number: 三又三分之一, 1/3) or "" for a plain numeral.
     """
     for m in ZH_SCAN.finditer(text):
+        if m.group("half") is not None:
+            yield m.start(), m.end(), HALF, "share"
+            continue
         if m.group("plain") is not None:
-            if _lone_word(text, m):
+            if _lone_word(text, m) or _CLOCK.search(m.group()):
                 continue
             start = m.start() + len(m.group()) - len(m.group().lstrip())
             end = m.start() + len(m.group().rstrip())
             if text[end - 1] == "千" and text[end : end + 1] in UNITS_AFTER_QIAN and end - start > 1:
                 end -= 1  # 2566亿千瓦小时: the 千 is the unit's
-            value = zh_value(text[start:end])
+            value = _BIG.get(text[start:end]) or zh_value(text[start:end])  # a lone 万 here is round (近万名)
             if value is not None:
                 yield start, end, value, ""
             continue
@@ -179,7 +238,10 @@ def scan_zh(text: str) -> Iterator[tuple[int, int, float, str]]:
         if m.group("whole") is None and m.group("den").strip() == "百":
             yield m.start(), m.end(), num, "percent"
             continue
-        whole = zh_value(m.group("whole")) if m.group("whole") else 0.0
+        if m.group("whole") is None:
+            yield m.start(), m.end(), num / den, "share"
+            continue
+        whole = zh_value(m.group("whole"))
         sign = -1 if whole is not None and whole < 0 else 1
         yield m.start(), m.end(), (abs(whole or 0.0) + num / den) * sign, "fraction"
 
@@ -278,3 +340,55 @@ def en_value(m: re.Match[str]) -> float | None:
             return None
         value = found
     return -value if m.group("neg") else value
+
+
+# Ordinals: "8th", "eighth", "twenty-first" -------------------------------------
+
+_IRREGULAR = {"first": 1, "second": 2, "third": 3, "fifth": 5, "eighth": 8, "ninth": 9, "twelfth": 12}
+ORDINALS = {
+    **{w + "th": n for w, n in _UNITS.items() if 4 <= n <= 19 and n not in _IRREGULAR.values()},
+    **_IRREGULAR,
+    **{w[:-1] + "ieth": n for w, n in _TENS.items()},  # twentieth
+    "hundredth": 100, "thousandth": 1000,
+}
+_TENS_WORD = "|".join(_TENS)
+EN_ORDINAL = (
+    r"(?P<odigits>\d+)(?:st|nd|rd|th)"
+    rf"|(?P<oword>(?:(?:{_TENS_WORD})(?:[ \t]*-[ \t]*|[ \t]+))?(?:{'|'.join(sorted(ORDINALS, key=len, reverse=True))}))"
+)
+
+
+def is_cardinal(word: str) -> bool:
+    """Is `word` a number in words (five, twenty, hundred)?"""
+    return word.lower() in _UNITS or word.lower() in _TENS or word.lower() in SCALES
+
+
+def ordinal_value(m: re.Match[str]) -> int:
+    """The rank an `EN_ORDINAL` match names: "112th" -> 112, "twenty-first" -> 21."""
+    if m.group("odigits"):
+        return int(m.group("odigits"))
+    *tens, last = re.split(r"[ \t-]+", m.group("oword").lower())
+    return sum(_TENS[t] for t in tens) + ORDINALS[last]
+
+
+# Parts of a whole in words: "three quarters", "one third", "a half", "nine-tenths" ----------------
+
+_DENOMINATORS = {
+    "half": 2, "halves": 2, "quarter": 4, "quarters": 4,
+    **{form: n for w, n in ORDINALS.items() if n >= 3 for form in (w, w + "s")},  # thirds; never "seconds"
+}
+_NUMERATORS = {w: n for w, n in _UNITS.items() if n >= 1}
+EN_SHARE = (
+    rf"(?P<num>{'|'.join(sorted(_NUMERATORS, key=len, reverse=True))})[ \t]*-?[ \t]*"
+    rf"(?P<den>{'|'.join(sorted(_DENOMINATORS, key=len, reverse=True))})"
+)
+
+
+def share_value(m: re.Match[str]) -> float:
+    """The part of the whole an `EN_SHARE` match names, as a fraction: "three quarters" -> 0.75."""
+    return _NUMERATORS[m.group("num").lower()] / _DENOMINATORS[m.group("den").lower()]
+
+
+def is_plural(m: re.Match[str]) -> bool:
+    """Does an `EN_SHARE` match name its parts in the plural (two thirds), never an ordinal (a third time)?"""
+    return m.group("den").lower().endswith("s")

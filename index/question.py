@@ -35,6 +35,7 @@ class Frame:
     kind: str  # one of KINDS
     unit_hint: str  # a unit named in words ("how many workers" -> people)
     measure: str  # 多少种 -> 种: the measure word an answer's figure should carry
+    rank: bool  # asks a rank (第几届, "which session"): a 第 ordinal answers, not a count
     years: frozenset[int]
     relative_years: frozenset[int]  # offsets against the article's date: this year 0, last year -1
     page: int | None  # "page 4", 第4版: only articles of that page
@@ -71,6 +72,7 @@ def read(question: str, lang: str, analyzer: text.Analyzer) -> Frame:
         kind=next((name for name, pattern in words.KINDS if re.search(pattern, folded)), "any"),
         unit_hint=hint,
         measure=measure.group(1) if measure else "",
+        rank=bool(re.search(words.RANK, folded)),
         years=years,
         relative_years=frozenset(
             offset for word, offset in words.RELATIVE_YEARS.items() for m in re.finditer(word, folded)

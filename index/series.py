@@ -99,10 +99,12 @@ def is_level(pool: Pool, candidate: Candidate, subject: Subject) -> bool:
 
 def years_level(frame: Frame, candidate: Candidate, analyzer: Analyzer) -> bool:
     """The figure is one year's level, unless the query asks for another kind of figure: not a ratio or a time
-    (ASKED_ONLY: a share is never the level of an output); not a change (is_change) or a plan or goal
+    (ASKED_ONLY: a share is never the level of an output) nor a rank; not a change (is_change) or a plan or goal
     (is_plan), as its clause says; not per person, area or day, over several years, of part of a year or of a flow
     other than output (OTHER_MEASURES), as its lead says (membership.lead)."""
     if ASKED_ONLY.get(features.unit_class(candidate.figure), frame.kind) != frame.kind:
+        return False
+    if features.is_rank(candidate.figure) and not frame.rank:  # 第四位 is no steel output
         return False
     clause = fold(membership.leading_text(candidate, membership.CLAUSE_END))
     if (is_change(clause) and not frame.change) or (is_plan(clause) and not frame.target):

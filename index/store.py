@@ -40,7 +40,7 @@ from index.question import years_in
 from index.search import TextIndex
 from index.text import WORDS_FILE, Analyzer, Sentence
 
-FORMAT_VERSION = 5  # bump when analyzers or layout change: older indexes must be re-ingested
+FORMAT_VERSION = 6  # bump when analyzers, the figure parser or the layout change: older indexes must be re-ingested
 FIGURES_DIR = "figures"  # the tantivy index of figure contexts, beside the passages' "tantivy"
 LANGS = ("en", "zh")
 BATCH_FILES = 2000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # What a question asks for, by the words that ask it; the first pattern that matches names the kind.
 KINDS = (
-    ("share", r"\b(share|percent(age)?|per cent|proportion|ratio|rate|how fast)\b|%"),
+    ("share", r"\b(share|percent(age)?|per cent|portion|proportion|ratio|rate|how fast)\b|%"),
     ("duration", r"\bhow (many|long) (years|months|days)\b|\bhow long\b|\bfor how many years\b"),
     ("date", r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bin what year\b"),
     ("count", r"\bhow many\b|\bnumber of\b|\bcount\b"),
@@ -21,6 +21,9 @@ UNIT_WORDS = {
     "km": r"\bkm\b|\bkilomet|\blength\b|\bhow long is\b",
     "items": r"\b(items?|projects?|contracts?|kinds?|varieties|commodities|products?|types?)\b",
 }
+# A question that asks a rank ("which session", "what place", "rank in the world"): an ordinal answers it.
+RANK = (r"\b(?:which|what)\s+(?:session|time|edition|congress|plenum|plenary|meeting|championships?|games|place|"
+        r"round|rank|position|anniversary|minute)\b|\brank(?:ed|s|ing)?\b")
 RELATIVE_YEARS = {"this year": 0, "last year": -1, "next year": 1, r"\bnow\b": 0, r"\bat present\b": 0}
 CHANGE = (r"\b(rise|rose|risen|grow|grew|grown|growth|increase|increased|up|gain|fell|fall|drop|dropped|decline|"
           r"decrease|decreased|more than last|compared|higher|lower)\b|\bhow (much|many) (more|less|fewer)\b")
@@ -69,3 +72,10 @@ PART_OF_YEAR = (r"\b(?:first|second) half\b|\bquarter\b|\bmonth(?:s|ly)?\b|\b(?:
                 r"july|august|september|october|november|december)\b")
 # Flows of a thing other than its output, as a query names them ("grain purchases", "coal exports").
 OTHER_FLOWS = r"\b(?:sales?|sold|sell|purchas\w*|procure\w*|exports?|imports?|stocks?|reserves?|consum\w*)\b"
+# Words after an ordinal that make it a period (the first half, the third quarter) or a page (2nd Edition),
+# not a rank.
+NOT_RANKS = frozenset({"half", "quarter", "edition", "page"})
+# Nouns that make an ordinal word before them a rank without "the": won third place.
+RANK_NOUNS = ("place", "position")
+# Words after "half" (or "a third") that make it a share of something: half of the graduates, half the output.
+SHARE_OF = frozenset({"of", "the"})

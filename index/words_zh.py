@@ -14,6 +14,8 @@ KINDS = (
 # 多少种, 几岁: the measure word an answer's figure should carry.
 MEASURE = (r"(?:多少|几)(个|项|种|人|家|座|次|所|条|批|位|名|吨|公里|元|支|队|届|台|辆|艘|户|件|亩|斤|岁|秒|米|倍|度|"
            r"枚|块|场|局|天|年)")
+# A question that asks a rank (第几届, 排第几, 名次): a 第 ordinal answers it.
+RANK = r"第(?:几|多少)|排名|名次|排第|排在第|位次|位居"
 RELATIVE_YEARS = {"今年": 0, "去年": -1, "明年": 1, "前年": -2, "现在": 0, "目前": 0, "现有": 0}
 CHANGE = r"增长|增加|提高|上升|下降|减少|增产|减产|多了|少了|比去年|比上年|翻了?一番|比.{0,10}(多|少|增|减|高|低)"
 # After a change word, the words that make the figure the level reached, not the change (增长到, 提高到了, 增加为).
@@ -80,3 +82,12 @@ PART_OF_YEAR = (r"[上下]半年|[一二三四\d]季度|(?:[一二三四五六�
                 r"(?:[一二三四五六七八九十]+|\d+)月|[前头](?:[一二三四五六七八九十]+|\d+)个?月|这个月|本月|当月|上月")
 # Words that put a figure at an earlier time the text does not date (三中全会以前, 历史上最高的一年): of no year known.
 UNDATED_PAST = r"以前|以往|历史上"
+# Words that 半 begins, read wrongly as "and a half" after a count or as 一半 (half): 三个半岛 (three
+# peninsulas), 这一半导体 (this semiconductor), 同一半径.
+HALF_WORDS = r"岛|导|径|决赛|球|成品|机械|殖民|封建|自动|脱产"
+# Characters that make a word with the 一 after them (统一, 唯一, 万一, 之一): that 一 is no number, and a
+# 一半 after them is not "half".
+BEFORE_ONE = "统唯万之专划"
+# Approximation words before a lone 万 or 亿 that make it a number (近万名, 逾亿元); elsewhere a lone 万 is a
+# word (万一, 万岁).
+ROUND_AFTER = "近逾约超"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,43 @@ def test_recognizers_numbers_and_percents(
 def test_recognizers_currency(relative: str, floor: float) -> None:
     cases = [c for c in _cases(f"recognizers-text/Specs/{relative}") if not c["skip_python"]]
     _rate(relative, [_currency(c) for c in cases], floor)
+
+
+def shares(text: str) -> list[float]:
+    """The shares `extract` finds, as parts of one (75% -> 0.75), the way upstream gives a fraction."""
+    return [f.value / 100 for f in extract(text) if f.unit == "%"]
+
+
+def _a_part_of_a_whole(expected: dict[str, Any]) -> bool:
+    """A fraction with no whole part, as a newspaper gives a share: 四分之三, "three quarters"; not 百分之
+    (a percentage), 三又三分之一 or "twenty and three fifths" (mixed numbers), -4/5 or "1 over 3" (notation)."""
+    written = expected["text"]
+    if "分之" in written:
+        return "又" not in written and not re.match(r"[ \t]*百[ \t]*分", written)
+    return expected.get("subtype") == "fraction" and not re.search(r"\d", written) and 0 < expected["value"] < 1
+
+
+@pytest.mark.parametrize(
+    ("relative", "floor"), [("Number/Chinese/NumberModel.jsonl", 0.95), ("Number/English/NumberModel.jsonl", 0.43)]
+)
+def test_recognizers_fractions_read_as_shares(relative: str, floor: float) -> None:
+    """NumberModel's fractions that are parts of a whole, read by `extract` as shares in percent."""
+    cases = [c for c in _cases(f"recognizers-text/Specs/{relative}")
+             if not c["skip_python"] and c["expected"] and all(map(_a_part_of_a_whole, c["expected"]))]
+    _rate(f"{relative} (parts of a whole)", [_recognizers(c, shares) for c in cases], floor)
+
+
+def figure_values(text: str) -> list[float]:
+    return [f.value for f in extract(text)]
+
+
+def test_recognizers_chinese_decimals_read_as_figures() -> None:
+    """NumberModel's decimals with 点, read by `extract` (where a time of day is told from a decimal) as by the
+    number reader."""
+    cases = [c for c in _cases("recognizers-text/Specs/Number/Chinese/NumberModel.jsonl")
+             if not c["skip_python"] and any(re.search("[点點]", e["text"]) for e in c["expected"])
+             and not any("分之" in e["text"] for e in c["expected"])]
+    _rate("Number/Chinese/NumberModel.jsonl (decimals with 点)", [_recognizers(c, figure_values) for c in cases], 0.95)
 
 
 def test_cn2an_numerals() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from index import figures, lexicon
 from index.answer import figure_text, mistranslation, named
 from index.figures import as_json, chinese, english, extract, for_passage
-from index.model import MISTRANSLATED, Passage
+from index.model import MISTRANSLATED, Figure, Passage
 from index.text import Analyzer
 
 WHEN = date(1989, 8, 29)
@@ -30,7 +30,7 @@ CHINESE = [
     ("截至6月底，全省已有逾4000名科技人员下乡。", [(198906, "date", "exact"), (4000, "people", "over")]),
     ("这座电站每年可发电一亿二千万度。", [(120_000_000, "kWh", "exact")]),
     ("中方向灾区提供了价值500万元人民币的物资。", [(5_000_000, "CNY", "exact")]),
-    ("两国贸易额在10年间翻了两番。", [(10, "year", "exact")]),
+    ("两国贸易额在10年间翻了两番。", [(10, "year", "exact"), (4, "times", "exact")]),
     ("粮食总产量由1978年的3亿吨增加到四亿零七百万吨左右。",
      [(1978, "date", "exact"), (300_000_000, "tons", "exact"), (407_000_000, "tons", "about")]),
     ("该公司以每股1.95港元的价格发行新股，共筹得资金3.2亿港元。",
@@ -350,3 +350,179 @@ def test_units_of_sport_and_energy(text: str, value: float, unit: str) -> None:
 def test_times_and_ages_read_in_english() -> None:
     assert english(extract("浙江队（4分13秒24）", "zh")[0]) == "4 minutes 13.24 seconds"
     assert english(extract("年仅14岁的齐晖", "zh")[0]) == "14 years old"
+
+
+# Forms of the paper read since the labelled questions asked for them: (text, value, unit, qualifier).
+FORMS = [
+    ("以十秒五的成绩获得冠军", 10.5, "second", "exact"),
+    ("以二十七秒六的成绩", 27.6, "second", "exact"),
+    ("以三十一分二十二秒四跑完", 1882.4, "second", "exact"),
+    ("以三分二十七秒八夺冠", 207.8, "second", "exact"),
+    ("霍天顺以○·二秒之差屈居第二", 0.2, "second", "exact"),
+    ("掷出四十七公尺三十四公分", 47.34, "m", "exact"),
+    ("以4米18的成绩超过亚洲纪录", 4.18, "m", "exact"),
+    ("成绩为67米42", 67.42, "m", "exact"),
+    ("可采煤层总厚十公尺", 10, "m", "exact"),
+    ("四分之三的农田需要灌溉", 75, "%", "exact"),
+    ("比去年扩大三分之一以上", 100 / 3, "%", "over"),
+    ("十分之九的私营零售商", 90, "%", "exact"),
+    ("占全国收购量的近四分之一", 25, "%", "nearly"),
+    ("灌溉面积占一半左右", 50, "%", "about"),
+    ("一半以上的毕业生", 50, "%", "over"),
+    ("千分之五", 0.5, "%", "exact"),
+    ("增长了二十三倍", 23, "times", "exact"),
+    ("增长了三倍半", 3.5, "times", "exact"),
+    ("增加了一倍半", 1.5, "times", "exact"),
+    ("比1965年翻了一番", 2, "times", "exact"),
+    ("第八次捧回伊朗杯", 8, "ordinal", "exact"),
+    ("国际奥委会第112次会议", 112, "ordinal", "exact"),
+    ("第二十一次全体会议", 21, "ordinal", "exact"),
+    ("第二十八届世界乒乓球锦标赛", 28, "ordinal", "exact"),
+    ("第25届国际扫盲日", 25, "ordinal", "exact"),
+    ("第二个粮食超过四亿吨的年头", 2, "ordinal", "exact"),
+    ("夏粮连续第四年丰收", 4, "ordinal", "exact"),
+    ("由1978年的第41位升至", 41, "ordinal", "exact"),
+    ("总产量七点八五亿吨", 785_000_000, "tons", "exact"),
+    ("产皮棉一三二八万担", 13_280_000, "dan", "exact"),
+    ("华北区五一六·八一", 516.81, "", "exact"),
+    ("今年的一○七○万吨", 10_700_000, "tons", "exact"),
+    ("近万名业界人士参展", 10_000, "people", "nearly"),
+    ("合作进行了十几年", 10, "year", "over"),
+    ("巡回医疗四个半月", 4.5, "month", "exact"),
+    ("两个半小时", 2.5, "hour", "exact"),
+    ("获得六块半铜牌", 6.5, "items", "exact"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "unit", "qualifier"), FORMS, ids=[f[0] for f in FORMS])
+def test_forms_of_the_paper(text: str, value: float, unit: str, qualifier: str) -> None:
+    found = [f for f in extract(text, "zh") if f.unit != "date"]
+    assert [(f.unit, f.qualifier) for f in found[:1]] == [(unit, qualifier)], found
+    assert found[0].value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("text", "not_read"), [
+    ("见本报第2版", "ordinal"),  # a page is no rank
+    ("今年第一季度", "ordinal"),  # nor a period
+    ("晚上八点钟开会", ""),  # a time of day is no decimal
+    ("八点三十分开会", ""),
+    ("占三分之一", "second"),  # 分 in 三分之一 is no minute
+    ("统一半岛", "%"),  # 一半 across two words
+    ("这一半导体工厂", "%"),
+    ("五·四运动", ""),  # a day's name, not 5.4
+    ("三比○", ""),
+    ("每三秒一次", "second-fraction"),
+])  # fmt: skip
+def test_forms_that_are_not_figures(text: str, not_read: str) -> None:
+    found = extract(text, "zh")
+    if not_read == "second-fraction":
+        assert [(f.value, f.unit) for f in found] == [(3, "second"), (1, "items")]
+    elif not_read:
+        assert all(f.unit != not_read for f in found), found
+    else:
+        assert all(f.unit in ("date", "people") for f in found), found
+
+
+def test_three_peninsulas_are_not_three_and_a_half() -> None:
+    assert [(f.value, f.unit) for f in extract("三个半岛", "zh")] == [(3, "items")]
+
+
+@pytest.mark.parametrize(("en", "zh", "value", "unit"), [
+    ("three quarters of the farmland", "四分之三的农田", 75, "%"),
+    ("has expanded by more than one third", "扩大了三分之一以上", 100 / 3, "%"),
+    ("Nine-tenths of the city's retailers", "全市十分之九的零售商", 90, "%"),
+    ("more than half of the graduates", "一半以上的毕业生", 50, "%"),
+    ("won in 10.5 seconds", "以十秒五获胜", 10.5, "second"),
+    ("cleared 4.18 meters", "跳过4米18", 4.18, "m"),
+    ("for the eighth time", "第八次捧回", 8, "ordinal"),
+    ("the 28th World Championships", "第二十八届世界锦标赛", 28, "ordinal"),
+    ("rose from 41st in 1978", "由第41位升至", 41, "ordinal"),
+    ("increased 3.5 times", "增长了三倍半", 3.5, "times"),
+    ("a full four and a half months", "整整四个半月", 4.5, "month"),
+    ("785 million tons", "七点八五亿吨", 785_000_000, "tons"),
+])  # fmt: skip
+def test_new_forms_agree_with_their_translation(en: str, zh: str, value: float, unit: str) -> None:
+    [figure] = [f for f in for_passage(en, zh, WHEN) if f.lang == "zh" and f.unit != "date"]
+    assert (figure.unit, figure.verified) == (unit, True) and figure.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", [
+    "In the first half of 1954, output rose.",  # a period, not 50% nor a rank
+    "They worked half a day.",
+    "Xinhua News Agency, Beijing, 28th] The meeting",  # a day of the month
+    "The fair closed on the 25th a week early.",
+    "People's Daily, August 4, 1946, 2nd Edition",  # a page
+    "for a third time",  # a rank in words, not a share
+    "in the first five months",
+])
+def test_english_words_that_are_neither_shares_nor_ranks(text: str) -> None:
+    assert all(f.unit not in ("%", "ordinal") for f in extract(text, "en")), extract(text, "en")
+
+
+_CN_UNITS = "一二三四五六七八九"
+
+
+def _below_100(n: int) -> str:
+    """1..99 in Chinese numerals, as the paper writes race times (十秒五, 二十七秒六)."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _CN_UNITS[tens - 1]) + "十" if tens else "") + (_CN_UNITS[ones - 1] if ones else "")
+
+
+@given(st.integers(1, 99), st.integers(0, 9), st.integers(0, 59))
+def test_race_times_in_numerals_read_with_their_tenth(seconds: int, tenth: int, minutes: int) -> None:
+    """十秒五 is 10.5 s and 三分二十七秒八 207.8 s, the same as "3 minutes 27.8 seconds"."""
+    digit = "零一二三四五六七八九"[tenth]
+    zh = f"以{_below_100(minutes) + '分' if minutes else ''}{_below_100(seconds)}秒{digit}的成绩夺冠。"
+    en = f"won in {f'{minutes} minutes ' if minutes else ''}{seconds}.{tenth} seconds."
+    [time_zh] = [f for f in for_passage(en, zh) if f.lang == "zh"]
+    assert time_zh.unit == "second" and time_zh.value == pytest.approx(minutes * 60 + seconds + tenth / 10)
+    assert time_zh.verified is True
+
+
+_DENOMINATORS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
+                 9: "ninth", 10: "tenth"}
+_EN_CARDINALS = "one two three four five six seven eight nine".split()
+
+
+@given(st.integers(2, 10).flatmap(lambda q: st.tuples(st.integers(1, q - 1), st.just(q))))
+def test_fractions_in_words_are_shares_in_both_languages(fraction: tuple[int, int]) -> None:
+    """三分之二 is 66.7%, the same as "two thirds"."""
+    p, q = fraction
+    zh = f"占全国总数的{_below_100(q)}分之{_below_100(p)}。"
+    en = f"{_EN_CARDINALS[p - 1]} {_DENOMINATORS[q]}{'s' if p > 1 else ''} of the national total."
+    [share] = [f for f in for_passage(en, zh) if f.lang == "zh"]
+    assert (share.unit, share.verified) == ("%", True) and share.value == pytest.approx(p / q * 100)
+
+
+@given(st.integers(1, 199), st.sampled_from(["届", "次", "位"]))
+def test_ordinals_are_ranks_in_both_languages(n: int, measure: str) -> None:
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    zh = f"这是第{_to_chinese_numeral(n)}{measure}会议。"
+    en = f"This is the {n}{suffix} session."
+    [rank] = [f for f in for_passage(en, zh) if f.lang == "zh"]
+    assert (rank.value, rank.unit, rank.verified) == (n, "ordinal", True)
+    assert rank.text == f"第{_to_chinese_numeral(n)}{measure}"
+    assert english(rank).startswith(f"{n}{suffix}")
+
+
+@given(st.integers(1, 99), st.integers(0, 99))
+def test_lengths_with_centimetres_after_the_metres(metres: int, centimetres: int) -> None:
+    """4米18 is 4.18 m, as is 四十七公尺三十四公分 47.34 m."""
+    [digits] = extract(f"以{metres}米{centimetres:02d}的成绩", "zh")
+    [numerals] = extract(f"以{_below_100(metres)}公尺{_below_100(centimetres) or '零'}公分的成绩", "zh")
+    assert digits.unit == numerals.unit == "m"
+    assert digits.value == numerals.value == pytest.approx(metres + centimetres / 100)
+
+
+def test_new_units_render_for_people() -> None:
+    def first(text: str, lang: str = "zh") -> Figure:
+        return extract(text, lang)[0]
+
+    assert [english(first(t)) for t in ("第二十八届", "第四年", "第41位", "第二十一次")] == [
+        "28th", "4th year", "41st place", "21st"]
+    assert english(first("三分之一以上")) == "more than 33.3%" and english(first("四分之三")) == "75%"
+    assert english(first("十秒五")) == "10.5 seconds" and english(first("4米18")) == "4.18 meters"
+    assert chinese(first("the 112th session", "en")) == "第112" and chinese(first("one third", "en")) == "33.3%"
+    assert figures.quantity(22, "ordinal", "en") == "22nd" and figures.quantity(22, "ordinal", "zh") == "第22"
+    assert figures.unit_name("ordinal", "en") == "rank" and figures.unit_name("ordinal", "zh") == "名次"
+

@@ -115,3 +115,22 @@ def test_words_of_a_name_stay_in_the_series_query() -> None:
     assert series_query("大豆产量的趋势", "zh") == "大豆产量"
     assert series_query("高粱产量这些年的变化", "zh") == "高粱产量"
     assert series_query("U.S. trade over the years", "en") == "U.S. trade"
+
+
+def test_a_question_asking_a_rank_is_told_from_one_asking_a_count() -> None:
+    ranks = (
+        ("这是第几届全国运动会", "zh"),
+        ("钢产量在世界上排名第几", "zh"),
+        ("连续第几年丰收", "zh"),
+        ("Which session of the congress opened today?", "en"),
+        ("China's rank in world exports", "en"),
+    )
+    for question, lang in ranks:
+        assert read(question, lang, ANALYZER).rank, question
+    counts = (
+        ("第三届亚运会跳高冠军跳了多高", "zh"),
+        ("中国队获得多少枚金牌", "zh"),
+        ("How many sessions were held?", "en"),
+    )
+    for question, lang in counts:
+        assert not read(question, lang, ANALYZER).rank, question

@@ -14,9 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import lexicon
+from index.candidates import Candidate, Found, Pool
 from index.engine import Engine
 from index.evaluate import load_questions
-from index.features import FEATURES, NAMES
+from index.features import FEATURES, NAMES, measure_asked, measure_match
+from index.figures import extract
+from index.model import Passage
 from index.question import read
 from index.ranker import PACKAGED, Ranker, RankerMismatch
 from index.store import current, ingest, load_lexicon
@@ -124,3 +127,18 @@ def test_train_without_a_place_for_the_model_is_bad_usage(small: tuple[Path, Pat
     result = subprocess.run([*CLI, "train", str(questions), str(archive), "--dev", str(questions)],
                             capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 2 and "--index DIR" in result.stderr
+
+
+def test_a_rank_answers_a_rank_question_and_a_count_a_count_question() -> None:
+    """第一枚 carries the measure word 枚 but does not answer 多少枚; 第七届 answers 第几届."""
+    def matches(question: str, figure_text: str) -> tuple[float, float]:
+        [figure] = extract(figure_text, "zh")
+        passage = Passage("a:0", "a", 0, "", figure_text, figures=(figure,))
+        found = Found(passage, None, {}, {}, {}, {}, {})  # type: ignore[arg-type]  # the features read no more
+        pool = Pool(read(question, "zh", Analyzer()), {}, (), {})
+        return measure_match(pool, Candidate(found, figure)), measure_asked(pool, Candidate(found, figure))
+
+    assert matches("中国队获得多少枚金牌", "夺得第一枚金牌") == (-1.0, 0.0)
+    assert matches("中国队获得多少枚金牌", "获得六枚金牌") == (1.0, 1.0)
+    assert matches("这是第几届全国运动会", "第七届全国运动会") == (1.0, 1.0)
+    assert matches("这是第几届全国运动会", "已举办七届") == (-1.0, 0.0)
