@@ -16,8 +16,10 @@ number, cites none). Four steps:
    is a figure, when answered, cite the right figure at least `PRECISION` of the
    time; and the lowest passage confidence at which the bot still declines
    `ABSTENTION` of the dev questions the archive cannot answer.
-The L2 strengths of the scorer and of the calibrators are chosen together, by the
-share of dev figure questions answered right at the thresholds: what a user gets.
+The L2 strengths of the scorer and of the calibrators and the first stage's shortlist
+are chosen together on dev, by the right figures and passages the answers give at the
+thresholds (what a user gets), among the settings that decline `ABSTENTION` of what the
+archive cannot answer.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ STRENGTHS = (3.0, 10.0, 30.0, 100.0)  # L2 penalties tried on dev (per question,
 # features are worked out for each one kept, so a tie goes to the fewest.
 SHORTLISTS = (3, 6, 12)
 FOLDS = 5  # out-of-fold scores for the calibrator: each fold's articles scored by a model fitted without them
-# L2 penalties of the calibrators tried on dev, chosen by the share of figure questions answered right at
-# the thresholds (1/C of scikit-learn's LogisticRegression); they weigh the best candidate's features too.
+# L2 penalties of the calibrators tried on dev with the scorer's (1/C of scikit-learn's LogisticRegression);
+# they weigh the best candidate's features too.
 CALIBRATION_STRENGTHS = (1.0, 10.0, 100.0)
 CALIBRATION_ITERATIONS = 2000  # enough for L-BFGS to converge on ~140 standardised columns
 
@@ -103,7 +105,7 @@ def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] 
             calibrated += [_thresholded(replace(scorer, shortlisted=size),
                                         *_calibrators(held_out, mean, scale, mask, s), dev)
                            for s in CALIBRATION_STRENGTHS]  # fmt: skip
-    return max(calibrated, key=lambda ranker: figures_right(ranker, dev))
+    return max(calibrated, key=lambda ranker: _preferred(served(ranker, dev)))
 
 
 def scorer_top1(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] = NAMES) -> float:
@@ -120,12 +122,35 @@ def _thresholded(ranker: Ranker, answer: Calibrator, passage: Calibrator, dev: S
     return replace(calibrated, passage=replace(passage, threshold=_passage_threshold(calibrated, dev)))
 
 
-def figures_right(ranker: Ranker, examples_: Sequence[Examples]) -> float:
-    """Share of the questions whose answer is a figure that are answered with the right figure
-    (what the figure measure counts: a decline is not right)."""
-    asked = [c for c in choices(ranker, examples_) if c.question.figure]
-    sure = [c.figure_right and answer_confidence(ranker, c) >= ranker.answer.threshold for c in asked]
-    return sum(sure) / len(sure) if sure else 0.0
+@dataclass(frozen=True)
+class Served:
+    """What the answers to labelled questions score, as the shared scorer counts them (a decline is not right)."""
+
+    figure: float  # of the questions whose answer is a figure, those answered with the right figure
+    passage: float  # of the questions the archive can answer, those answered from the right passage
+    abstain: float  # of the questions the archive cannot answer, those declined
+
+
+def served(ranker: Ranker, examples_: Sequence[Examples]) -> Served:
+    said = [(c, answer_confidence(ranker, c) >= ranker.answer.threshold,
+             passage_confidence(ranker, c) >= ranker.passage.threshold)
+            for c in choices(ranker, examples_)]  # fmt: skip
+    return Served(
+        _mean([c.figure_right and figure for c, figure, _ in said if c.question.figure]),
+        _mean([c.passage_right and (figure or passage) for c, figure, passage in said if c.question.article]),
+        _mean([not (figure or passage) for c, figure, passage in said if c.question.article is None]),
+    )
+
+
+def _preferred(score: Served) -> tuple[bool, float]:
+    """The settings a user is best served by: of those that decline ABSTENTION of what the archive cannot answer
+    (the answer threshold alone may fail it, when sure wrong answers to such questions are many), the most right
+    figures and passages. Right figures alone chose settings that gave passages only from a probability of 1.0."""
+    return score.abstain >= ABSTENTION, score.figure + score.passage
+
+
+def _mean(judged: list[bool]) -> float:
+    return sum(judged) / len(judged) if judged else 0.0
 
 
 def _standardisation(train: Sequence[Examples]) -> tuple[np.ndarray, np.ndarray]:
