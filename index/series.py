@@ -19,7 +19,7 @@ from functools import cache
 
 from index import features, membership, words_en, words_zh
 from index import figures as figs
-from index.answer import mistranslation
+from index.answer import mistranslation, noun_after
 from index.candidates import Candidate, Pool
 from index.membership import Subject
 from index.model import PRELIMINARY, Flag, Hit, Passage, Point, Series
@@ -100,14 +100,16 @@ def is_level(pool: Pool, candidate: Candidate, subject: Subject) -> bool:
 def years_level(frame: Frame, candidate: Candidate, analyzer: Analyzer) -> bool:
     """The figure is one year's level, unless the query asks for another kind of figure: not a ratio or a time
     (ASKED_ONLY: a share is never the level of an output) nor a rank; not a change (is_change) or a plan or goal
-    (is_plan), as its clause says; not per person, area or day, over several years, of part of a year or of a flow
-    other than output (OTHER_MEASURES), as its lead says (membership.lead)."""
+    (is_plan), as its clause or the noun after it says (一○七○万吨钢产量计划); not per person, area or day, over
+    several years, of part of a year or of a flow other than output (OTHER_MEASURES), as its lead says
+    (membership.lead)."""
     if ASKED_ONLY.get(features.unit_class(candidate.figure), frame.kind) != frame.kind:
         return False
     if features.is_rank(candidate.figure) and not frame.rank:  # 第四位 is no steel output
         return False
     clause = fold(membership.leading_text(candidate, membership.CLAUSE_END))
-    if (is_change(clause) and not frame.change) or (is_plan(clause) and not frame.target):
+    planned = is_plan(clause) or is_plan("".join(noun_after(candidate.figure, candidate.found.passage, analyzer)))
+    if (is_change(clause) and not frame.change) or (planned and not frame.target):
         return False
     return not other_measures(membership.lead(candidate, analyzer), "zh") - other_measures(frame.text, frame.lang)
 
