@@ -402,11 +402,6 @@ def _segment(pool: Pool, c: Candidate, before: bool) -> str:
     return zh[f.span[1] : end]
 
 
-def clause_before(pool: Pool, c: Candidate) -> str:
-    """The figure's clause in the original, up to the figure."""
-    return _figure_context(pool, c, "zh", before_only=True)
-
-
 def own_before(pool: Pool, c: Candidate) -> float:
     """Share of the question's information between the previous figure and this one (what it measures)."""
     segment = _segment(pool, c, before=True)
