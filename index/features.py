@@ -477,12 +477,14 @@ def figure_year_clash(pool: Pool, c: Candidate) -> float:
 
 
 def _lead(c: Candidate) -> str:
-    """Up to a clause of the original before the figure, folded."""
+    """Up to a clause of the original before the figure, folded, within its sentence: a change word that ends
+    the sentence before (全面增产。粮食总产量43500万吨) does not make the figure a change."""
     f = c.figure
     if f is None:
         return ""
     passage = c.found.passage.zh if f.lang == "zh" else c.found.passage.en
-    return text.fold(passage[max(0, f.span[0] - CONTEXT) : f.span[0]])
+    lead = text.fold(passage[max(0, f.span[0] - CONTEXT) : f.span[0]])
+    return lead[max((m.end() for m in _BOUNDS[f.lang, True].finditer(lead)), default=0) :]
 
 
 def figure_is_change(pool: Pool, c: Candidate) -> float:

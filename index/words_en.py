@@ -4,13 +4,19 @@ from __future__ import annotations
 
 # What a question asks for, by the words that ask it; the first pattern that matches names the kind.
 KINDS = (
+    ("amount", r"\bhow long (?:is|are)\b"),  # a length: "how long is the Third Ring Road"
     ("share", r"\b(share|percent(age)?|per cent|portion|proportion|ratio|rate|how fast)\b|%"),
-    ("duration", r"\bhow (many|long) (years|months|days)\b|\bhow long\b|\bfor how many years\b"),
+    ("duration", r"\bhow (many|long) (years|months|days)\b|\bhow long\b|\bfor how many years\b|"
+                 r"\bwhat time did\b|\b(?:winning|race|finishing|final|semifinal|record) time\b"),
     ("date", r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bin what year\b"),
-    ("count", r"\bhow many\b|\bnumber of\b|\bcount\b"),
+    ("count", r"\bhow many\b|\bnumber\b|\bcount\b|\bpopulation\b"),
     ("money", r"\bvalue\b|\bworth\b|\bcost\b|\binvest|\bcapital\b|\bfund|\bmoney\b|\bspen[dt]\b|\bpaid\b|"
-              r"\bpay\b|\byuan\b|\bdollars?\b|\byen\b|\bfrancs?\b|\brubles?\b|\bincome\b|\brevenue\b|\bprofit"),
-    ("amount", r"\bhow much\b|\bamount\b|\bvolume\b|\btotal\b|\boutput\b|\bproduc"),
+              r"\bpay\b|\byuan\b|\bdollars?\b|\byen\b|\bfrancs?\b|\brubles?\b|\bincome\b|\brevenue\b|\bprofit|"
+              r"\bprices?\b|\bgdp\b|\bgnp\b"),
+    # A size, a distance, an age or a score is asked as an amount is.
+    ("amount", r"\bhow much\b|\bamount\b|\bvolume\b|\btotal\b|\boutput\b|\bproduc|"
+               r"\bhow (?:far|big|large|tall|high|deep|wide|heavy|old)\b|\b(?:area|acreage|height|capacity|length|"
+               r"distance|score|age)\b"),
     ("which", r"^\s*(which|where|who|whom|what (city|cities|province|port|ports|country|countries)|name)\b"),
     ("which", r"^\s*(is|are|was|were|has|have|had|did|does|do|will|can)\b"),
 )

@@ -134,3 +134,25 @@ def test_a_question_asking_a_rank_is_told_from_one_asking_a_count() -> None:
     )
     for question, lang in counts:
         assert not read(question, lang, ANALYZER).rank, question
+
+
+def test_a_size_a_distance_an_age_or_a_count_of_pieces_is_read_as_the_figure_it_asks() -> None:
+    asked = {
+        ("长江大桥有多长？", "zh"): "amount",
+        ("水库离县城多远", "zh"): "amount",
+        ("那位老工人多大年纪", "zh"): "amount",
+        ("产量增长了几倍", "zh"): "amount",
+        ("运动会开了几天", "zh"): "duration",
+        ("代表团拿了几块金牌", "zh"): "count",
+        ("粮食增产的幅度多大", "zh"): "share",
+        ("他率领的代表团有多少人", "zh"): "count",  # 率领 leads; it is no rate
+        ("How far did she throw the discus?", "en"): "amount",
+        ("How long is the new bridge?", "en"): "amount",
+        ("How long did the strike last?", "en"): "duration",
+        ("What time did he run in the 100m final?", "en"): "duration",
+        ("steel plant capacity 1960", "en"): "amount",
+        ("overpasses number 1994", "en"): "count",
+        ("what was the price of crude oil in 1982", "en"): "money",
+    }
+    for (question, lang), kind in asked.items():
+        assert read(question, lang, ANALYZER).kind == kind, question
