@@ -34,7 +34,7 @@ class Found:
     article: Article
     score: dict[str, float]  # "own" and "cross"
     rank: dict[str, int | None]
-    # figure position -> (BM25, rank) of the figure's context, where the context search found it
+    # figure position -> (BM25, rank) of the figure's context (its sentence pair), where the context search found it
     contexts: dict[int, tuple[float, int]]
     terms: dict[str, frozenset[str]]  # analyzed terms of title and passage, per language
     title_terms: dict[str, frozenset[str]]

@@ -28,7 +28,8 @@ from index.text import Analyzer
 # (99.5% at 20 and 10), at half the candidates to weigh.
 CANDIDATES = 8
 CROSS_CANDIDATES = 5
-# Figure contexts read from their own search: each one brings its passage, if neither passage search did.
+# Figure contexts (sentence pairs) read from their own search: each one brings its passage, if neither
+# passage search did, and ranks every figure its sentences hold.
 CONTEXT_CANDIDATES = 8
 MAX_QUESTION = 1000  # characters read of a question; the rest is cut
 TREND_POINTS = 2  # years a series needs to show a trend; with fewer, the question is answered by its report
@@ -243,8 +244,9 @@ class Engine:
                 scores.setdefault(doc, {"own": 0.0, "cross": 0.0})[side] = score
                 ranks.setdefault(doc, {"own": None, "cross": None})[side] = rank
         context_hits = self.contexts.search_figures(list(frame.tokens), frame.lang, CONTEXT_CANDIDATES, limit)
-        for rank, (doc, figure, score) in enumerate(context_hits):
-            contexts.setdefault(doc, {})[figure] = (score, rank)
+        for rank, (doc, figures, score) in enumerate(context_hits):
+            for figure in figures:  # every figure of the sentence pair, at the pair's score and rank
+                contexts.setdefault(doc, {}).setdefault(figure, (score, rank))
             scores.setdefault(doc, {"own": 0.0, "cross": 0.0})
             ranks.setdefault(doc, {"own": None, "cross": None})
         passages, terms = self.content.passages(list(scores)), self.content.terms(list(scores))

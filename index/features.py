@@ -180,7 +180,8 @@ def context_bm25(pool: Pool, c: Candidate) -> float:
 
 
 def context_rank(pool: Pool, c: Candidate) -> float:
-    """1 / (1 + rank) of the figure's context in the context search; 0 when it did not find it."""
+    """1 / (1 + rank) of the figure's context (its sentence pair, shared by the pair's figures) in the context
+    search; 0 when it did not find it."""
     found = _context_found(c)
     return 1.0 / (1 + found[1]) if found else 0.0
 

@@ -22,6 +22,12 @@ LOCK_MODE = 0o644  # what tantivy itself creates it with
 # Hits read past the ones asked for, so that documents of equal score at the cut are chosen by doc number
 # (a tie wider than this at the cut is still chosen by tantivy, as rare as ten passages scoring alike).
 TIES = 8
+# A figure-context document stands for every cited figure of one (Chinese sentence, English sentence) pair,
+# their positions in Passage.figures kept as a bitmask in one u64 fast field counted from a block start.
+# Not a range: the figures of one pair need not be contiguous (two figures of a Chinese sentence may have
+# their translations in different English sentences). A passage with more figures than MASK_BITS (a table
+# read as a paragraph) gets one document per block of MASK_BITS positions that its pair's figures fall in.
+MASK_BITS = 64
 
 
 @dataclass(frozen=True)
@@ -59,13 +65,34 @@ def _read_only_view(folder: Path) -> Path:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("doc", stored=True, indexed=True, fast=True)
-    builder.add_unsigned_field("figure", fast=True)  # in a figure-context index: the figure's position
+    # in a figure-context index: the positions of the figures a document stands for (MASK_BITS)
+    builder.add_unsigned_field("block", fast=True)
+    builder.add_unsigned_field("mask", fast=True)
     builder.add_text_field("article", tokenizer_name="raw", index_option="basic")
     for lang in LANGS:
         builder.add_text_field(lang, tokenizer_name="whitespace", index_option="freq")
     builder.add_integer_field("day", indexed=True, fast=True)
     builder.add_integer_field("page", indexed=True, fast=True)
     return builder.build()
+
+
+def _masks(positions: tuple[int, ...]) -> dict[int, int]:
+    """Figure positions as {block start: bitmask of the positions from it} (one block below MASK_BITS figures)."""
+    masks: dict[int, int] = {}
+    for position in positions:
+        block = position - position % MASK_BITS
+        masks[block] = masks.get(block, 0) | 1 << (position - block)
+    return masks
+
+
+def _positions(block: int, mask: int) -> tuple[int, ...]:
+    """The positions a bitmask from `block` stands for, in order (its lowest set bit taken off each time)."""
+    positions = []
+    while mask:
+        lowest = mask & -mask
+        positions.append(block + lowest.bit_length() - 1)
+        mask ^= lowest
+    return tuple(positions)
 
 
 class TextIndex:
@@ -90,18 +117,21 @@ class TextIndex:
         return self._writer
 
     def add(
-        self, doc: int, article: str, day: int, page: int, tokens: dict[str, list[str]], figure: int = 0
+        self, doc: int, article: str, day: int, page: int, tokens: dict[str, list[str]], figures: tuple[int, ...] = ()
     ) -> None:
-        """A passage's document; in a figure-context index, the context of the passage's `figure`-th figure."""
-        document = tantivy.Document()
-        document.add_unsigned("doc", doc)
-        document.add_unsigned("figure", figure)
-        document.add_text("article", article)
-        document.add_integer("day", day)
-        document.add_integer("page", page)
-        for lang in LANGS:
-            document.add_text(lang, " ".join(tokens.get(lang, ())))
-        self.writer.add_document(document)
+        """A passage's document; in a figure-context index, the context (one sentence pair) of the passage's
+        figures at the positions `figures`."""
+        for block, mask in (_masks(figures) or {0: 0}).items():
+            document = tantivy.Document()
+            document.add_unsigned("doc", doc)
+            document.add_unsigned("block", block)
+            document.add_unsigned("mask", mask)
+            document.add_text("article", article)
+            document.add_integer("day", day)
+            document.add_integer("page", page)
+            for lang in LANGS:
+                document.add_text(lang, " ".join(tokens.get(lang, ())))
+            self.writer.add_document(document)
 
     def delete_article(self, article: str) -> None:
         self.writer.delete_documents_by_term("article", article)
@@ -122,19 +152,23 @@ class TextIndex:
 
     def search_figures(
         self, tokens: list[str], lang: str, limit: int = 10, filters: Filters | None = None
-    ) -> list[tuple[int, int, float]]:
-        """Top figure contexts as (doc of their passage, figure position, BM25 score), best first."""
+    ) -> list[tuple[int, tuple[int, ...], float]]:
+        """Top figure contexts, one a sentence pair, as (doc of their passage, positions of the figures the
+        sentences hold, BM25 score), best first."""
         return self._ranked(tokens, lang, limit, filters, with_figures=True)
 
     def _ranked(
         self, tokens: list[str], lang: str, limit: int, filters: Filters | None, with_figures: bool
-    ) -> list[tuple[int, int, float]]:
-        """The top `limit` as (doc, figure position or 0, score), equal scores in doc order: tantivy breaks
+    ) -> list[tuple[int, tuple[int, ...], float]]:
+        """The top `limit` as (doc, figure positions or none, score), equal scores in doc order: tantivy breaks
         ties by where its indexing threads put each document, which differs from one ingest to the next."""
         searcher, hits = self._top(tokens, lang, limit + TIES, filters)
         addresses = [address for _, address in hits]
         docs = searcher.fast_field_values("doc", addresses)
-        figures = searcher.fast_field_values("figure", addresses) if with_figures else [0] * len(docs)
+        figures: list[tuple[int, ...]] = [()] * len(docs)
+        if with_figures:
+            blocks, masks = (searcher.fast_field_values(field, addresses) for field in ("block", "mask"))
+            figures = [_positions(block, mask) for block, mask in zip(blocks, masks, strict=True)]
         found = sorted(zip(docs, figures, (score for score, _ in hits), strict=True), key=lambda h: (-h[2], h[0], h[1]))
         return found[:limit]
 

@@ -40,7 +40,7 @@ from index.question import years_in
 from index.search import TextIndex
 from index.text import WORDS_FILE, Analyzer, Sentence
 
-FORMAT_VERSION = 6  # bump when analyzers, the figure parser or the layout change: older indexes must be re-ingested
+FORMAT_VERSION = 7  # bump when analyzers, the figure parser or the layout change: older indexes must be re-ingested
 FIGURES_DIR = "figures"  # the tantivy index of figure contexts, beside the passages' "tantivy"
 LANGS = ("en", "zh")
 BATCH_FILES = 2000
@@ -303,7 +303,7 @@ def _named(folder: Path, asked: Path, error: ArchiveError) -> ArchiveError:
 def _store(
     content: Content, searches: tuple[TextIndex, TextIndex], prepared: Prepared, analyzed: list[Terms]
 ) -> None:
-    """An article's rows, its passages' documents and its figures' contexts' documents."""
+    """An article's rows, its passages' documents and its figures' contexts' documents (one a sentence pair)."""
     article = prepared.article
     day = day_number(article.date)
     passages, contexts = searches
@@ -313,18 +313,20 @@ def _store(
     for passage, terms in zip(prepared.passages, analyzed, strict=True):
         doc = doc_number(passage.id, prepared.content_hash)
         passages.add(doc, article.id, day, article.page or 0, terms.passage)
-        for position, context in terms.figures:
-            contexts.add(doc, article.id, day, article.page or 0, context, figure=position)
+        for positions, context in terms.contexts:
+            contexts.add(doc, article.id, day, article.page or 0, context, figures=positions)
         numbered.append((doc, passage, terms.passage))
     content.put(article, prepared.content_hash, numbered)
 
 
 @dataclass(frozen=True)
 class Terms:
-    """What a passage is indexed under, per language, and each of its figures' contexts."""
+    """What a passage is indexed under, per language, and the contexts of its cited figures."""
 
     passage: dict[str, list[str]]
-    figures: tuple[tuple[int, dict[str, list[str]]], ...]  # (position in Passage.figures, terms per language)
+    # One a (Chinese sentence, English sentence) pair: (positions in Passage.figures of the figures it holds,
+    # terms per language). A sentence citing three figures is searched once, not three times.
+    contexts: tuple[tuple[tuple[int, ...], dict[str, list[str]]], ...]
 
 
 def analyze(prepared: Prepared, analyzer: Analyzer) -> list[Terms]:
@@ -343,12 +345,16 @@ def _passage_terms(passage: Passage, titles: dict[str, list[str]], analyzer: Ana
         lang: [*titles[lang], *(t for s in sentences[lang] for t in s.terms)] if sentences[lang] else []
         for lang in LANGS
     }
-    figures = tuple(
-        (position, _context_terms(figure, passage, sentences))
-        for position, figure in enumerate(passage.figures)
-        if figure.lang == "zh" or not passage.zh  # the ones answers cite
+    pairs: dict[tuple[Sentence | None, ...], list[int]] = {}
+    for position, figure in enumerate(passage.figures):
+        if figure.lang == "zh" or not passage.zh:  # the ones answers cite
+            pairs.setdefault(_context_sentences(figure, passage, sentences), []).append(position)
+    contexts = tuple(
+        (tuple(positions), {lang: list(s.terms) if s else [] for lang, s in zip(LANGS, pair, strict=True)})
+        for pair, positions in pairs.items()
+        if any(pair)  # a context with no sentence has no terms: no search could find it
     )
-    return Terms(terms, figures)
+    return Terms(terms, contexts)
 
 
 def _with_years(sentence: Sentence, body: str, lang: str, published: int) -> Sentence:
@@ -359,15 +365,15 @@ def _with_years(sentence: Sentence, body: str, lang: str, published: int) -> Sen
     return replace(sentence, terms=(*sentence.terms, *extra)) if extra else sentence
 
 
-def _context_terms(figure: Figure, passage: Passage, sentences: dict[str, list[Sentence]]) -> dict[str, list[str]]:
-    """The terms of the figure's sentence and of the sentence that holds its translation."""
+def _context_sentences(
+    figure: Figure, passage: Passage, sentences: dict[str, list[Sentence]]
+) -> tuple[Sentence | None, ...]:
+    """The figure's sentence and the sentence that holds its translation, in LANGS order (None: not found)."""
     at = {figure.lang: figure.span[0]}
     if figure.translation and (found := passage.en.find(figure.translation)) >= 0:
         at["en"] = found
-    return {
-        lang: list(next((s.terms for s in sentences[lang] if s.holds(at[lang])), ())) if lang in at else []
-        for lang in LANGS
-    }
+    return tuple(next((s for s in sentences[lang] if s.holds(at[lang])), None) if lang in at else None
+                 for lang in LANGS)  # fmt: skip
 
 
 def _pool(files: int) -> ProcessPoolExecutor | nullcontext[None]:

@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLE
 
 from index.engine import Engine
+from index.search import MASK_BITS, TextIndex
 from index.store import FORMAT_VERSION, IndexUnavailable, current, ingest
 
 REFERENCE = "1989-08-29_p4_south-connect-north-open.txt"
@@ -206,3 +207,32 @@ def test_an_index_of_an_older_format_is_rebuilt_with_every_folder_it_remembers(a
     report = ingest(archive, index_dir)  # built anew: the sample's folder is read again, not dropped
     assert (report.articles, report.removed) == (3, 0)
     assert Engine.open(index_dir).archives() == sorted([str(SAMPLE.resolve()), str(archive.resolve())])
+
+
+def test_a_sentence_citing_several_figures_is_searched_once_and_ranks_each_of_them(engine: Engine) -> None:
+    """One context document a sentence pair: its words find every figure it cites, at one score and rank."""
+    cited = [(p, k) for a in engine.content.articles() for p in engine.passages(a.id)
+             for k, f in enumerate(p.figures) if f.lang == "zh"]  # fmt: skip
+    assert engine.contexts.count() < len(cited)
+    sentences = {}
+    for passage, position in cited:
+        start = passage.figures[position].span[0]
+        sentence = next(s for s in engine.analyzer.sentences(passage.zh, "zh") if s.holds(start))
+        sentences.setdefault((passage.id, sentence), []).append(position)
+    (_, sentence), positions = max(sentences.items(), key=lambda item: len(item[1]))
+    assert len(positions) >= 2
+    hits = engine.contexts.search_figures(list(sentence.terms), "zh", len(positions))
+    # one document for the sentence's figures whose translations stand in one English sentence
+    best = [hit for hit in hits if hit[2] == hits[0][2]]
+    assert sorted(p for _, figures, _ in best for p in figures) == positions
+    assert len(best) < len(positions)
+
+
+def test_figures_past_a_masks_width_keep_their_positions(tmp_path: Path) -> None:
+    """A table read as one paragraph may cite more figures than one bitmask holds."""
+    contexts = TextIndex(tmp_path / "contexts", create=True)
+    contexts.add(7, "a", 19890829, 4, {"zh": ["粮食", "产量"]}, figures=(2, 5, MASK_BITS, 2 * MASK_BITS + 1))
+    contexts.commit()
+    found = contexts.search_figures(["粮食"], "zh", 10)
+    assert sorted(p for _, figures, _ in found for p in figures) == [2, 5, MASK_BITS, 2 * MASK_BITS + 1]
+    assert {doc for doc, _, _ in found} == {7}
