@@ -194,9 +194,10 @@ class Engine:
                 return []
         return results
 
-    def ranked(self, frame: Frame) -> list[tuple[float, Candidate, list[float]]]:
-        """Every candidate of the question with the ranker's score and its feature values, best first."""
-        scored = self.scored(frame)
+    def ranked(self, frame: Frame, shortlisted: bool = True) -> list[tuple[float, Candidate, list[float]]]:
+        """The candidates the first stage keeps (or all of them) with the ranker's score and their feature values,
+        best first."""
+        scored = self.scored(frame, shortlisted)
         ranked = [(self.ranker.score(v), c, v) for c, v in zip(scored.candidates, scored.vectors, strict=True)]
         return sorted(ranked, key=lambda ranking: -ranking[0])
 
@@ -291,7 +292,8 @@ class Engine:
         else:
             found = [
                 FigureHit(c.figure, c.found.passage, c.found.article, p)
-                for p, c, _ in self.ranked(self.frame(query, text.detect_lang(query)))
+                # every candidate: a lookup lists figures beyond the few an answer weighs
+                for p, c, _ in self.ranked(self.frame(query, text.detect_lang(query)), shortlisted=False)
                 if c.figure is not None and c.figure.unit not in UNSPOKEN_UNITS
             ]
         found.sort(key=lambda hit: hit.figure.unit in RELATIVE_UNITS)  # stable: probability order within each
