@@ -38,7 +38,7 @@ def test_dev_questions_through_the_shared_scorer(sample_index: Path) -> None:
     summary, failures = score(SHARED / "eval" / "dev_questions.jsonl", SAMPLE, sample_index)
     print(summary, failures, sep="\n")
     assert summary["passage"] >= 0.909, failures  # the floors are the measured scores (docs/ANSWERS.md)
-    assert summary["figure"] >= 0.666, failures
+    assert summary["figure"] >= 0.777, failures
     assert summary["lang"] == 1.0 and summary["abstain"] == 1.0 and summary["flagged"] == 1.0, failures
 
 
@@ -161,7 +161,7 @@ def test_invented_articles_set_holds_its_measured_floor(tmp_path: Path) -> None:
     summary, failures = _scored(ROOT / "tests" / "data" / "questions.jsonl", ROOT / "tests" / "data" / "archive",
                                 tmp_path / "ix")
     assert summary["lang"] == 1.0 and summary["abstain"] >= 0.99, failures
-    assert summary["passage"] >= 0.6 and summary["figure"] >= 0.34, failures
+    assert summary["passage"] >= 0.4 and summary["figure"] >= 0.34, failures
     assert summary["bm25_top1_passage"] == pytest.approx(0.7, abs=0.001)
 
 
@@ -169,5 +169,5 @@ def test_the_corpus_dev_split_holds_its_measured_floor(tmp_path: Path) -> None:
     """data/questions/dev.jsonl (50 articles, 480 questions): the split the ranker's settings were chosen on."""
     summary, failures = _scored(ROOT / "data" / "questions" / "dev.jsonl", CORPUS, tmp_path / "ix")
     assert summary["lang"] == 1.0 and summary["abstain"] >= 0.85, failures
-    assert summary["passage"] >= 0.56 and summary["figure"] >= 0.29, failures
-    assert summary["flagged"] >= 0.27, failures  # 3 of the 11 mistranslated figures asked in English
+    assert summary["passage"] >= 0.489 and summary["figure"] >= 0.32, failures
+    assert summary["flagged"] >= 0.36, failures  # 4 of the 11 mistranslated figures asked in English
