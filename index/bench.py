@@ -369,7 +369,7 @@ def _corpus(generation: Path, analyzer: Analyzer) -> tuple[_Docs, dict[str, list
     )
     order = [doc for doc, _ in rows]
     return _Docs(order, {doc: i for i, doc in enumerate(order)}), {
-        lang: [terms.passage[lang] for _, terms in rows] for lang in ("en", "zh")
+        lang: [terms.passage[lang].split() for _, terms in rows] for lang in ("en", "zh")
     }
 
 

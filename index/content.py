@@ -32,11 +32,6 @@ CREATE INDEX IF NOT EXISTS figures_value ON figures (json_extract(data, '$.value
 VALUE_TOLERANCE = 1e-9  # relative: 6.08 × 10⁸ and 608 × 10⁶ are one value in floating point
 
 
-def _joined(terms: list[str]) -> str:
-    """A passage's distinct terms in one column (no term holds a space: the analyzers split on them)."""
-    return " ".join(dict.fromkeys(terms))
-
-
 def doc_number(passage_id: str, content_hash: str) -> int:
     """A 63-bit number naming one version of one passage (SQLite integers are signed)."""
     digest = hashlib.blake2b(f"{passage_id}@{content_hash}".encode(), digest_size=8).digest()
@@ -83,10 +78,10 @@ class Content:
         return {(archive, source): (aid, digest) for archive, source, aid, digest in rows}
 
     def put(
-        self, article: Article, content_hash: str, passages: Iterable[tuple[int, Passage, dict[str, list[str]]]]
+        self, article: Article, content_hash: str, passages: Iterable[tuple[int, Passage, dict[str, str]]]
     ) -> None:
-        """Replace an article and its passages, each with the terms it is indexed under (call inside a
-        transaction)."""
+        """Replace an article and its passages, each with its distinct terms per language, joined by spaces
+        (call inside a transaction)."""
         self.delete(article.id)
         self.db.execute(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -103,7 +98,7 @@ class Content:
         for doc, p, terms in passages:
             self.db.execute(
                 "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc, p.id, p.article_id, p.position, p.kind, p.en, p.zh, _joined(terms["en"]), _joined(terms["zh"])),
+                (doc, p.id, p.article_id, p.position, p.kind, p.en, p.zh, terms["en"], terms["zh"]),
             )
             # vars, not dataclasses.asdict: a figure holds only flat values, and asdict's deep copy
             # was most of the main process's time in a bulk ingest.

@@ -117,7 +117,7 @@ class TextIndex:
         return self._writer
 
     def add(
-        self, doc: int, article: str, day: int, page: int, tokens: dict[str, list[str]], figures: tuple[int, ...] = ()
+        self, doc: int, article: str, day: int, page: int, texts: dict[str, str], figures: tuple[int, ...] = ()
     ) -> None:
         """A passage's document; in a figure-context index, the context (one sentence pair) of the passage's
         figures at the positions `figures`."""
@@ -130,7 +130,7 @@ class TextIndex:
             document.add_integer("day", day)
             document.add_integer("page", page)
             for lang in LANGS:
-                document.add_text(lang, " ".join(tokens.get(lang, ())))
+                document.add_text(lang, texts.get(lang, ""))
             self.writer.add_document(document)
 
     def delete_article(self, article: str) -> None:

@@ -231,7 +231,7 @@ def test_a_sentence_citing_several_figures_is_searched_once_and_ranks_each_of_th
 def test_figures_past_a_masks_width_keep_their_positions(tmp_path: Path) -> None:
     """A table read as one paragraph may cite more figures than one bitmask holds."""
     contexts = TextIndex(tmp_path / "contexts", create=True)
-    contexts.add(7, "a", 19890829, 4, {"zh": ["粮食", "产量"]}, figures=(2, 5, MASK_BITS, 2 * MASK_BITS + 1))
+    contexts.add(7, "a", 19890829, 4, {"zh": "粮食 产量"}, figures=(2, 5, MASK_BITS, 2 * MASK_BITS + 1))
     contexts.commit()
     found = contexts.search_figures(["粮食"], "zh", 10)
     assert sorted(p for _, figures, _ in found for p in figures) == [2, 5, MASK_BITS, 2 * MASK_BITS + 1]
