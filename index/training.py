@@ -28,6 +28,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from scipy.optimize import minimize
@@ -96,16 +97,19 @@ def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] 
     """Scorer, calibrator and threshold; `keep` names the features used (the rest weigh 0, for ablations)."""
     mean, scale = _standardisation(train)
     mask = np.array([name in keep for name in NAMES], dtype=float)
-    calibrated = []
+    # (ranker, its dev choices): the choices hang on the scorer and the shortlist, not on the calibrators
+    calibrated: list[tuple[Ranker, list[Choice]]] = []
     for strength in STRENGTHS:
         scorer = _scorer(train, mean, scale, mask, strength)
         folds = _folds(train, mean, scale, mask, strength)
         for size in SHORTLISTS:
             held_out = [c for ranker, held in folds for c in choices(replace(ranker, shortlisted=size), held)]
-            calibrated += [_thresholded(replace(scorer, shortlisted=size),
-                                        *_calibrators(held_out, mean, scale, mask, s), dev)
+            shortlisted = replace(scorer, shortlisted=size)
+            chosen = choices(shortlisted, dev)
+            calibrated += [(_thresholded(shortlisted, *_calibrators(held_out, mean, scale, mask, s), chosen), chosen)
                            for s in CALIBRATION_STRENGTHS]  # fmt: skip
-    return max(calibrated, key=lambda ranker: _preferred(served(ranker, dev), _cross_validated(ranker, dev)))
+    best, _ = max(calibrated, key=lambda pair: _preferred(served(*pair), _cross_validated(*pair)))
+    return best
 
 
 def scorer_top1(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] = NAMES) -> float:
@@ -116,7 +120,7 @@ def scorer_top1(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequen
     return max(top1(_scorer(train, mean, scale, mask, strength), dev) for strength in STRENGTHS)
 
 
-def _thresholded(ranker: Ranker, answer: Calibrator, passage: Calibrator, dev: Sequence[Examples]) -> Ranker:
+def _thresholded(ranker: Ranker, answer: Calibrator, passage: Calibrator, dev: Sequence[Choice]) -> Ranker:
     calibrated = replace(ranker, answer=answer, passage=passage)
     calibrated = replace(calibrated, answer=replace(answer, threshold=_answer_threshold(calibrated, dev)))
     return replace(calibrated, passage=replace(passage, threshold=_passage_threshold(calibrated, dev)))
@@ -131,15 +135,16 @@ class Served:
     abstain: float  # of the questions the archive cannot answer, those declined
 
 
-def served(ranker: Ranker, examples_: Sequence[Examples]) -> Served:
-    return _scored(_said(ranker, examples_))
+def served(ranker: Ranker, chosen: Sequence[Choice]) -> Served:
+    """What the ranker's answers score, from its choices (`choices(ranker, examples)`)."""
+    return _scored(_said(ranker, chosen))
 
 
-def _said(ranker: Ranker, examples_: Sequence[Examples]) -> list[tuple[Choice, bool, bool]]:
+def _said(ranker: Ranker, chosen: Sequence[Choice]) -> list[tuple[Choice, bool, bool]]:
     """Each question's choice, and whether the bot cites its figure and whether it gives its passage."""
     return [(c, answer_confidence(ranker, c) >= ranker.answer.threshold,
              passage_confidence(ranker, c) >= ranker.passage.threshold)
-            for c in choices(ranker, examples_)]  # fmt: skip
+            for c in chosen]  # fmt: skip
 
 
 def _scored(said: list[tuple[Choice, bool, bool]]) -> Served:
@@ -158,7 +163,7 @@ def _preferred(score: Served, expected: Served) -> tuple[bool, float]:
     return score.abstain >= ABSTENTION, expected.figure + expected.passage
 
 
-def _cross_validated(ranker: Ranker, dev: Sequence[Examples]) -> Served:
+def _cross_validated(ranker: Ranker, dev: Sequence[Choice]) -> Served:
     """What each fifth of the dev articles is served at thresholds set on the other four fifths, pooled: a
     setting scored at thresholds set on the very questions it is scored on is flattered by how well they fit
     those questions, the more so the more settings are tried."""
@@ -234,6 +239,9 @@ class Choice:
     passage_right: bool  # it comes from the labelled paragraph
 
 
+Judged = TypeVar("Judged", Examples, Choice)  # a question's examples or the ranker's choice for it
+
+
 def choices(ranker: Ranker, examples_: Iterable[Examples]) -> list[Choice]:
     out = []
     for e in examples_:
@@ -269,8 +277,8 @@ def _folds(train: Sequence[Examples], mean: np.ndarray, scale: np.ndarray, mask:
     return folds
 
 
-def _by_article(examples_: Sequence[Examples]) -> list[list[Examples]]:
-    """The questions in FOLDS parts, each article's (or near miss's) in one part."""
+def _by_article(examples_: Sequence[Judged]) -> list[list[Judged]]:
+    """The questions (their examples or choices) in FOLDS parts, each article's (or near miss's) in one part."""
     homes = sorted({e.question.home or "" for e in examples_})
     part = {home: i % FOLDS for i, home in enumerate(homes)}
     return [[e for e in examples_ if part[e.question.home or ""] == k] for k in range(FOLDS)]
@@ -305,17 +313,17 @@ def passage_confidence(ranker: Ranker, choice: Choice) -> float:
     return ranker.sure_of_passage(choice.score, choice.other_passage, choice.values)
 
 
-def _answer_threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
+def _answer_threshold(ranker: Ranker, dev: Sequence[Choice]) -> float:
     """The lowest confidence at which the answered figure questions cite the right figure PRECISION of the time."""
-    asked = [(answer_confidence(ranker, c), c.figure_right) for c in choices(ranker, dev) if c.question.figure]
+    asked = [(answer_confidence(ranker, c), c.figure_right) for c in dev if c.question.figure]
     return _lowest_precise(asked)
 
 
-def _passage_threshold(ranker: Ranker, dev: Sequence[Examples]) -> float:
+def _passage_threshold(ranker: Ranker, dev: Sequence[Choice]) -> float:
     """The lowest passage confidence at which the bot still declines ABSTENTION of the dev questions the archive
     cannot answer (those it cites no figure for): a passage given where the archive holds nothing misleads less
     than a figure, but a passage withheld where it holds the answer is a false decline."""
-    unanswerable = [c for c in choices(ranker, dev) if c.question.article is None]
+    unanswerable = [c for c in dev if c.question.article is None]
     left = sorted(passage_confidence(ranker, c) for c in unanswerable
                   if answer_confidence(ranker, c) < ranker.answer.threshold)  # fmt: skip
     must_decline = math.ceil(ABSTENTION * len(unanswerable))  # each below both thresholds
