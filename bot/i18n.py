@@ -93,7 +93,7 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     ),
     "example_1": (
         "What was Heilongjiang's border trade volume in 1987?",
-        "对苏经济技术合作合同多少项？",
+        "1987年黑龙江边境贸易额是多少？",
     ),
     "example_2": (
         "How much were the new border trade contracts signed this year worth?",

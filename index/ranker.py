@@ -6,10 +6,11 @@ Three parts, all fitted by `index.training`:
 - the answer calibrator: the probability that the best candidate (a passage and
   the figure it cites) is right, from its score, its lead over the next
   candidate (two close figures of one passage make either unsure) and its
-  features (a score earned by a matching year is surer than one earned by words);
+  features (a score earned by a matching year is surer than one earned by words),
+  as boosted regression trees: how sure a score makes it depends on what earned it;
 - the passage calibrator: the probability that the best candidate's passage is
   right, from its score, its lead over the best candidate of another passage and
-  its features.
+  its features, the same way.
 Each has a threshold chosen on the dev split: below the first, the bot cites no
 figure; below both, it answers that the archive holds nothing. Serving needs no
 training library.
@@ -41,24 +42,71 @@ def lead(score: float, rival: float | None) -> float:
     return score - rival if rival is not None else 0.0
 
 
+LEAF = -1  # a Tree node's feature when the node is a leaf
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A regression tree in flat lists: node k sends inputs whose feature[k] is at most threshold[k] to node
+    left[k], the others to right[k]; a leaf (feature LEAF) adds value[k] to the log-odds. Node 0 is the root."""
+
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+
+    @property
+    def depth(self) -> int:
+        """The most splits between the root and a leaf."""
+        below = [0] * len(self.feature)
+        for k in reversed(range(len(self.feature))):  # children come after their parent
+            if self.feature[k] != LEAF:
+                below[k] = 1 + max(below[self.left[k]], below[self.right[k]])
+        return below[0]
+
+
 @dataclass(frozen=True)
 class Calibrator:
-    """A logistic function of a candidate's score, its lead over a rival and its standardised feature
-    values, and the probability it must reach."""
+    """Boosted trees over a candidate's score, its lead over a rival and its feature values, whose summed
+    leaves are the log-odds that it is right; and the probability it must reach."""
 
-    intercept: float
-    by_score: float
-    by_lead: float
+    trees: tuple[Tree, ...]
     threshold: float
-    by_feature: tuple[float, ...] = ()  # one weight per named feature
 
-    def probability(self, score: float, rival: float | None, by_features: float) -> float:
-        """`by_features`: the sum of by_feature times the standardised values (Ranker.sure_of_* work it out)."""
-        z = self.intercept + self.by_score * score + self.by_lead * lead(score, rival) + by_features
+    def probability(self, score: float, rival: float | None, values: Sequence[float]) -> float:
+        if not self.trees:
+            return 0.5
+        feature, threshold, left, right, value, depth = self._packed
+        inputs = np.array([score, lead(score, rival), *values])
+        trees, node = np.arange(len(self.trees)), np.zeros(len(self.trees), dtype=int)
+        for _ in range(depth):  # every tree a step down at once; a tree at its leaf stays there
+            split = feature[trees, node]
+            goes_left = inputs[np.maximum(split, 0)] <= threshold[trees, node]
+            below = np.where(goes_left, left[trees, node], right[trees, node])
+            node = np.where(split == LEAF, node, below)
+        z = float(value[trees, node].sum())
         return 1.0 / (1.0 + math.exp(-max(min(z, _EXP_LIMIT), -_EXP_LIMIT)))
 
+    @cached_property
+    def _packed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+        """The trees as arrays of one row each (padded with leaves), so they are walked together."""
+        width = max(len(t.feature) for t in self.trees)
 
-UNFITTED = Calibrator(0.0, 0.0, 0.0, 1.0)
+        def rows(field: str, pad: float) -> np.ndarray:
+            return np.array([[*getattr(t, field), *[pad] * (width - len(t.feature))] for t in self.trees])
+
+        ints = (rows(field, 0).astype(int) for field in ("left", "right"))
+        return (rows("feature", LEAF).astype(int), rows("threshold", 0.0), *ints, rows("value", 0.0),
+                max(t.depth for t in self.trees))
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Calibrator:
+        trees = tuple(Tree(**{field: tuple(v) for field, v in tree.items()}) for tree in raw["trees"])
+        return cls(trees, raw["threshold"])
+
+
+UNFITTED = Calibrator((), 1.0)
 
 
 @dataclass(frozen=True)
@@ -80,7 +128,7 @@ class Ranker:
         if not self.first or not self.shortlisted or len(vectors) <= self.shortlisted:
             return list(range(len(vectors)))
         weights, constants = self._folded
-        scores = np.asarray(vectors) @ weights[3] + constants[3]
+        scores = np.asarray(vectors) @ weights[1] + constants[1]
         return np.argsort(-scores, kind="stable")[: self.shortlisted].tolist()
 
     def score(self, values: Sequence[float]) -> float:
@@ -89,15 +137,14 @@ class Ranker:
 
     def sure_of_answer(self, score: float, runner_up: float | None, values: Sequence[float]) -> float:
         """The probability that the best candidate (scored `score`, with `values`) and its figure are right."""
-        return self.answer.probability(score, runner_up, self._linear(values, 1))
+        return self.answer.probability(score, runner_up, values)
 
     def sure_of_passage(self, score: float, other_passage: float | None, values: Sequence[float]) -> float:
         """The probability that the best candidate's passage is right."""
-        return self.passage.probability(score, other_passage, self._linear(values, 2))
+        return self.passage.probability(score, other_passage, values)
 
     def _linear(self, values: Sequence[float], part: int) -> float:
-        """Weights (of the scorer, the answer and the passage calibrator, the first stage) times the
-        standardised values."""
+        """Weights (of the scorer, of the first stage) times the standardised values."""
         weights, constants = self._folded
         return float(weights[part] @ np.asarray(values)) + constants[part]
 
@@ -106,22 +153,21 @@ class Ranker:
         """Each part's weights over raw values and its constant: the standardisation folded into the weights,
         so a candidate costs one dot product (sum w (v - m) / s = sum (w / s) v - sum w m / s)."""
         zero = (0.0,) * len(self.names)
-        parts = np.array([self.weights, self.answer.by_feature or zero, self.passage.by_feature or zero,
-                          self.first or zero])
+        parts = np.array([self.weights, self.first or zero])
         weights = parts / np.array(self.scale)
         return weights, tuple(float(c) for c in -(weights @ np.array(self.mean)))
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=1)
+        return json.dumps(asdict(self), separators=(",", ":"))  # 600 trees: a third of the size indented
 
     @classmethod
     def from_json(cls, data: str) -> Ranker:
         raw = json.loads(data)
-        answer, passage = ({**raw[part], "by_feature": tuple(raw[part].get("by_feature", ()))}
-                           for part in ("answer", "passage"))
+        if "trees" not in raw["answer"]:  # saved before the calibrators were trees
+            raise RankerMismatch("the ranker was fitted by an older version: run `archive-bot train` again")
+        answer, passage = (Calibrator.from_dict(raw[part]) for part in ("answer", "passage"))
         ranker = cls(tuple(raw["names"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["weights"]),
-                     Calibrator(**answer), Calibrator(**passage), tuple(raw.get("first", ())),
-                     raw.get("shortlisted", 0))
+                     answer, passage, tuple(raw.get("first", ())), raw.get("shortlisted", 0))
         if ranker.names != NAMES:
             raise RankerMismatch("the ranker was fitted on other features: run `archive-bot train` again")
         return ranker

@@ -2,7 +2,7 @@
 
     python -m index.study data/questions/train.jsonl data/questions/dev.jsonl data/archive docs/reliability.png
 
-Prints Markdown tables; writes the diagram. Training-time code (scikit-learn, matplotlib), never served.
+Prints Markdown tables; writes the diagram. Training-time code (LightGBM, matplotlib), never served.
 """
 
 from __future__ import annotations

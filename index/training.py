@@ -1,4 +1,4 @@
-"""Fitting the ranker on labelled questions (numpy, scipy, scikit-learn; never imported when serving).
+"""Fitting the ranker on labelled questions (numpy, scipy, LightGBM; never imported when serving).
 
 A candidate is right when it comes from the labelled article and paragraph
 and cites the labelled value (or, for a question whose answer is not a
@@ -7,16 +7,16 @@ number, cites none). Four steps:
    fitted by L-BFGS on the training questions that have a right candidate;
 2. its first stage: the same model over the features that are cheap to work
    out (features.EARLY), which picks the candidates the scorer weighs;
-3. the calibrators: logistic regressions of "the best candidate is right" on its
-   score, its lead over the next candidate and its standardised features, and of
-   "its passage is right" on its score, its lead over the best of another passage
-   and its features, fitted on the choices a scorer made for questions it was
-   not fitted on (folds by article), unanswerable ones included;
+3. the calibrators: boosted trees (LightGBM, log loss) for "the best candidate is
+   right" over its score, its lead over the next candidate and its features, and
+   for "its passage is right" over its score, its lead over the best of another
+   passage and its features, fitted on the choices a scorer made for questions it
+   was not fitted on (folds by article), unanswerable ones included;
 4. the thresholds: the lowest confidence at which the dev questions whose answer
    is a figure, when answered, cite the right figure at least `PRECISION` of the
    time; and the lowest passage confidence at which the bot still declines
    `ABSTENTION` of the dev questions the archive cannot answer.
-The L2 strengths of the scorer and of the calibrators and the first stage's shortlist
+The scorer's L2 strength, the first stage's shortlist and the calibrators' size
 are chosen together on dev, by the right figures and passages the answers give at the
 thresholds (what a user gets), among the settings that decline `ABSTENTION` of what the
 archive cannot answer.
@@ -38,7 +38,7 @@ from index.candidates import Candidate
 from index.engine import Engine
 from index.evaluate import Bodies, Labelled, same_paragraph, same_value
 from index.features import EARLY, NAMES
-from index.ranker import Calibrator, Ranker, lead
+from index.ranker import LEAF, Calibrator, Ranker, Tree, lead
 
 PRECISION = 0.9  # of figures cited, the share that must be right
 ABSTENTION = 0.85  # of the questions the archive cannot answer, the share the bot must decline (issue 11)
@@ -47,10 +47,19 @@ STRENGTHS = (3.0, 10.0, 30.0, 100.0)  # L2 penalties tried on dev (per question,
 # features are worked out for each one kept, so a tie goes to the fewest.
 SHORTLISTS = (3, 6, 12)
 FOLDS = 5  # out-of-fold scores for the calibrator: each fold's articles scored by a model fitted without them
-# L2 penalties of the calibrators tried on dev with the scorer's (1/C of scikit-learn's LogisticRegression);
-# they weigh the best candidate's features too.
-CALIBRATION_STRENGTHS = (1.0, 10.0, 100.0)
-CALIBRATION_ITERATIONS = 2000  # enough for L-BFGS to converge on ~140 standardised columns
+
+
+@dataclass(frozen=True)
+class Boosting:
+    """A size of the calibrators' boosted trees, tried on dev."""
+
+    leaves: int  # per tree: 4 lets a tree weigh two inputs together, 8 three
+    trees: int
+
+
+BOOSTINGS = (Boosting(4, 100), Boosting(4, 300), Boosting(8, 100), Boosting(8, 300))
+LEARNING_RATE = 0.05  # small steps, so the number of trees (chosen on dev) sets how closely the trees fit
+TREE_PENALTY = 10.0  # L2 on leaf values: 850 out-of-fold choices are few for 8-leaf trees
 
 
 @dataclass(frozen=True)
@@ -106,8 +115,8 @@ def fit(train: Sequence[Examples], dev: Sequence[Examples], keep: Sequence[str] 
             held_out = [c for ranker, held in folds for c in choices(replace(ranker, shortlisted=size), held)]
             shortlisted = replace(scorer, shortlisted=size)
             chosen = choices(shortlisted, dev)
-            calibrated += [(_thresholded(shortlisted, *_calibrators(held_out, mean, scale, mask, s), chosen), chosen)
-                           for s in CALIBRATION_STRENGTHS]  # fmt: skip
+            calibrated += [(_thresholded(shortlisted, *_calibrators(held_out, mask, b), chosen), chosen)
+                           for b in BOOSTINGS]  # fmt: skip
     best, _ = max(calibrated, key=lambda pair: _preferred(served(*pair), _cross_validated(*pair)))
     return best
 
@@ -284,21 +293,36 @@ def _by_article(examples_: Sequence[Judged]) -> list[list[Judged]]:
     return [[e for e in examples_ if part[e.question.home or ""] == k] for k in range(FOLDS)]
 
 
-def _calibrators(held_out: Sequence[Choice], mean: np.ndarray, scale: np.ndarray, mask: np.ndarray,
-                 strength: float) -> tuple[Calibrator, Calibrator]:
-    """Both calibrators, logistic regressions on the out-of-fold choices with an L2 `strength`
-    (thresholds still unset)."""
-    from sklearn.linear_model import LogisticRegression
+def _calibrators(held_out: Sequence[Choice], mask: np.ndarray, boosting: Boosting) -> tuple[Calibrator, Calibrator]:
+    """Both calibrators, boosted trees on the out-of-fold choices (thresholds still unset)."""
+    import lightgbm
 
     def fitted(rival: Callable[[Choice], float | None], right: Callable[[Choice], bool]) -> Calibrator:
-        rows = [[c.score, lead(c.score, rival(c)), *((np.array(c.values) - mean) / scale * mask)] for c in held_out]
-        model = LogisticRegression(C=1 / strength, max_iter=CALIBRATION_ITERATIONS)
+        rows = np.array([[c.score, lead(c.score, rival(c)), *(np.array(c.values) * mask)] for c in held_out])
+        model = lightgbm.LGBMClassifier(num_leaves=boosting.leaves, n_estimators=boosting.trees,
+                                        learning_rate=LEARNING_RATE, reg_lambda=TREE_PENALTY, n_jobs=1,
+                                        deterministic=True, verbose=-1)
         model.fit(rows, [right(c) for c in held_out])
-        by_score, by_lead, *by_feature = (float(w) for w in model.coef_[0])
-        return Calibrator(float(model.intercept_[0]), by_score, by_lead, 1.0, tuple(by_feature))
+        return Calibrator(tuple(read_tree(t["tree_structure"]) for t in model.booster_.dump_model()["tree_info"]), 1.0)
 
     return (fitted(lambda c: c.runner_up, lambda c: c.right),
             fitted(lambda c: c.other_passage, lambda c: c.passage_right))
+
+
+def read_tree(root: dict) -> Tree:
+    """A tree of LightGBM's dump (nested nodes; numeric splits, values at most the threshold to the left) in
+    flat lists, each node before its children."""
+    nodes = [root]
+    for node in nodes:  # grows as it goes: breadth first
+        nodes += [node[side] for side in ("left_child", "right_child") if side in node]
+    place = {id(node): k for k, node in enumerate(nodes)}
+    return Tree(
+        tuple(node.get("split_feature", LEAF) for node in nodes),
+        tuple(float(node.get("threshold", 0.0)) for node in nodes),
+        tuple(place[id(node["left_child"])] if "left_child" in node else 0 for node in nodes),
+        tuple(place[id(node["right_child"])] if "right_child" in node else 0 for node in nodes),
+        tuple(float(node.get("leaf_value", 0.0)) for node in nodes),
+    )
 
 
 def answer_confidence(ranker: Ranker, choice: Choice) -> float:

@@ -55,9 +55,9 @@ def test_mistranslated_figure_is_corrected_and_named(engine: Engine) -> None:
 
 
 def test_chinese_question_gets_the_original_and_a_chinese_citation(engine: Engine) -> None:
-    answer = engine.ask("对苏经济技术合作合同多少项")
-    assert answer.lang == "zh" and answer.figure is not None and answer.figure.value == 94
-    assert "94项" in present.text(answer)
+    answer = engine.ask("1987年黑龙江对苏边境贸易额是多少")
+    assert answer.lang == "zh" and answer.figure is not None and answer.figure.value == 34_227_000
+    assert "3422.7万瑞士法郎" in present.text(answer)
     assert "《人民日报》1989年8月29日第4版" in present.text(answer)
 
 
@@ -161,7 +161,7 @@ def test_invented_articles_set_holds_its_measured_floor(tmp_path: Path) -> None:
     summary, failures = _scored(ROOT / "tests" / "data" / "questions.jsonl", ROOT / "tests" / "data" / "archive",
                                 tmp_path / "ix")
     assert summary["lang"] == 1.0 and summary["abstain"] >= 0.99, failures
-    assert summary["passage"] >= 0.4 and summary["figure"] >= 0.34, failures
+    assert summary["passage"] >= 0.5 and summary["figure"] >= 0.19, failures
     assert summary["bm25_top1_passage"] == pytest.approx(0.7, abs=0.001)
 
 
@@ -169,5 +169,5 @@ def test_the_corpus_dev_split_holds_its_measured_floor(tmp_path: Path) -> None:
     """data/questions/dev.jsonl (50 articles, 480 questions): the split the ranker's settings were chosen on."""
     summary, failures = _scored(ROOT / "data" / "questions" / "dev.jsonl", CORPUS, tmp_path / "ix")
     assert summary["lang"] == 1.0 and summary["abstain"] >= 0.85, failures
-    assert summary["passage"] >= 0.489 and summary["figure"] >= 0.32, failures
+    assert summary["passage"] >= 0.579 and summary["figure"] >= 0.334, failures
     assert summary["flagged"] >= 0.36, failures  # 4 of the 11 mistranslated figures asked in English

@@ -25,7 +25,7 @@ from bot.cli import SEPARATOR
 
 CLI = [sys.executable, "-m", "bot.cli"]
 SIX_ARTICLES = ROOT / "tests" / "data" / "archive"
-QUESTIONS = "How many laborers were sent to the Soviet Union?\n对苏经济技术合作合同多少项？\n"
+QUESTIONS = "How many laborers were sent to the Soviet Union?\n1987年黑龙江边境贸易额是多少？\n"
 TERMINAL_ROWS, TERMINAL_COLUMNS = 24, 100
 GUILIN = "How many tourists did Guilin receive?"
 LABORERS = "How many laborers were sent to the Soviet Union?"
@@ -75,7 +75,7 @@ def test_empty_or_missing_questions_are_bad_usage(sample_index: Path) -> None:
 def test_batch_text_answers_are_separated(sample_index: Path) -> None:
     result = run("ask", "--index", str(sample_index), stdin=QUESTIONS)
     first, second = result.stdout.split(SEPARATOR)
-    assert first.startswith("over 9,000 people") and second.strip().startswith("94项")
+    assert first.startswith("over 9,000 people") and second.strip().startswith("3422.7万瑞士法郎")
 
 
 def test_ingest_explains_an_empty_folder_and_a_file_given_as_the_index(tmp_path: Path) -> None:

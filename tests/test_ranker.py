@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import CORPUS, ROOT
 from hypothesis import given, settings
@@ -21,9 +22,10 @@ from index.features import FEATURES, NAMES, measure_asked, measure_match
 from index.figures import extract
 from index.model import Passage
 from index.question import read
-from index.ranker import PACKAGED, Ranker, RankerMismatch
+from index.ranker import PACKAGED, Calibrator, Ranker, RankerMismatch
 from index.store import current, ingest, load_lexicon
 from index.text import Analyzer
+from index.training import read_tree
 
 # Three articles of the training split, with the questions about them: enough to fit on, quick to index.
 SMALL = ("1989-12-28_p1_grain-record-coal-billion-tons.txt", "1958-12-22_p1_steel-output-doubled-10-7-million-tons.txt",
@@ -95,7 +97,21 @@ def test_the_saved_ranker_round_trips_and_refuses_other_features() -> None:
     stale["names"] = stale["names"][:-1]
     with pytest.raises(RankerMismatch):
         Ranker.from_json(json.dumps(stale))
-    assert "sklearn" not in sys.modules or "index.training" in sys.modules  # serving imports no training library
+    assert "lightgbm" not in sys.modules or "index.training" in sys.modules  # serving imports no training library
+
+
+def test_the_served_trees_give_the_probabilities_lightgbm_fitted() -> None:
+    import lightgbm
+
+    rng = np.random.default_rng(0)
+    scores, values = rng.normal(size=400), rng.normal(size=(400, len(NAMES)))
+    inputs = np.column_stack([scores, np.zeros(400), values])  # no rival: a lead of 0
+    right = scores + values[:, 0] * values[:, 1] > 0
+    model = lightgbm.LGBMClassifier(num_leaves=8, n_estimators=50, verbose=-1).fit(inputs, right)
+    calibrator = Calibrator(tuple(read_tree(t["tree_structure"]) for t in model.booster_.dump_model()["tree_info"]),
+                            threshold=0.5)
+    served = [calibrator.probability(s, None, v) for s, v in zip(scores, values, strict=True)]
+    assert served == pytest.approx(model.predict_proba(inputs)[:, 1])
 
 
 def test_train_fits_a_ranker_the_index_then_prefers(small: tuple[Path, Path, Path]) -> None:
