@@ -185,10 +185,9 @@ class Engine:
             runner_up = ranked[k + 1][0] if k + 1 < len(ranked) else None
             other = next((s for s, c, _ in ranked[k + 1 :] if c.found.passage.id != passage), None)
             sure_answer = self.ranker.sure_of_answer(score, runner_up, values)
-            sure_passage = self.ranker.sure_of_passage(score, other, values)
             if sure_answer >= self.ranker.answer.threshold:
                 results.append((sure_answer, candidate, candidate.figure))
-            elif sure_passage >= self.ranker.passage.threshold:
+            elif (sure_passage := self.ranker.sure_of_passage(score, other, values)) >= self.ranker.passage.threshold:
                 results.append((sure_passage, candidate, None))
             elif not results:
                 return []

@@ -77,27 +77,29 @@ class Calibrator:
     def probability(self, score: float, rival: float | None, values: Sequence[float]) -> float:
         if not self.trees:
             return 0.5
-        feature, threshold, left, right, value, depth = self._packed
+        feature, threshold, left, right, value, roots, depth = self._packed
         inputs = np.array([score, lead(score, rival), *values])
-        trees, node = np.arange(len(self.trees)), np.zeros(len(self.trees), dtype=int)
-        for _ in range(depth):  # every tree a step down at once; a tree at its leaf stays there
-            split = feature[trees, node]
-            goes_left = inputs[np.maximum(split, 0)] <= threshold[trees, node]
-            below = np.where(goes_left, left[trees, node], right[trees, node])
-            node = np.where(split == LEAF, node, below)
-        z = float(value[trees, node].sum())
+        node = roots
+        for _ in range(depth):  # every tree a step down at once; a leaf leads to itself
+            node = np.where(inputs[feature[node]] <= threshold[node], left[node], right[node])
+        z = float(value[node].sum())
         return 1.0 / (1.0 + math.exp(-max(min(z, _EXP_LIMIT), -_EXP_LIMIT)))
 
     @cached_property
-    def _packed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-        """The trees as arrays of one row each (padded with leaves), so they are walked together."""
-        width = max(len(t.feature) for t in self.trees)
-
-        def rows(field: str, pad: float) -> np.ndarray:
-            return np.array([[*getattr(t, field), *[pad] * (width - len(t.feature))] for t in self.trees])
-
-        ints = (rows(field, 0).astype(int) for field in ("left", "right"))
-        return (rows("feature", LEAF).astype(int), rows("threshold", 0.0), *ints, rows("value", 0.0),
+    def _packed(self) -> tuple[np.ndarray, ...]:
+        """All trees' nodes in flat arrays, children numbered across trees, each leaf its own child (splitting
+        on input 0), so the trees are walked together with no test for leaves; the roots; the depth."""
+        roots = np.cumsum([0, *(len(t.feature) for t in self.trees[:-1])])
+        feature, threshold, left, right, value = [], [], [], [], []
+        for root, tree in zip(roots, self.trees, strict=True):
+            for k, split in enumerate(tree.feature):
+                leaf = split == LEAF
+                feature.append(0 if leaf else split)
+                threshold.append(tree.threshold[k])
+                left.append(root + (k if leaf else tree.left[k]))
+                right.append(root + (k if leaf else tree.right[k]))
+                value.append(tree.value[k])
+        return (np.array(feature), np.array(threshold), np.array(left), np.array(right), np.array(value), roots,
                 max(t.depth for t in self.trees))
 
     @classmethod
