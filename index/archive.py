@@ -40,6 +40,7 @@ _ISO_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\
 _PAGE_ZH = re.compile(r"^第\s*(\d{1,4})\s*版\s*(?:[(（]\s*(.*?)\s*[)）])?$")
 _COLUMN_ZH = re.compile(r"^专栏\s*[:：]\s*(.*)$")
 _CREDIT = re.compile(r"^（[^（）。，]{1,40}）$")
+_SECTION = re.compile(r"^（[一二三四五六七八九十\d]{1,3}）$")  # （一）, （二）: a part's number, read as a paragraph
 _PHOTO = re.compile(r"^[(（]\s*附\s*(?:图片|照片|图)\s*[)）]$")
 _PHOTOGRAPHER = re.compile(r"^[(（]?([^。，！？（）()]{1,30}?)\s*摄[)）]?$")
 _SENTENCE_MARK = re.compile(r"[。，！？；]")
@@ -323,7 +324,7 @@ def _chinese_body(zh: _Chinese, lines: list[Line]) -> None:
             zh.photographer = who.group(1).strip()
         elif zh.has_photo:
             zh.captions.append(text)
-        elif _CREDIT.match(text):
+        elif _CREDIT.match(text) and not _SECTION.match(text):
             _credit(zh, number, text)
         else:
             zh.paragraphs.append(text)

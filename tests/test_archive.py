@@ -239,6 +239,12 @@ def test_second_credit_line_is_a_warning() -> None:
     assert any("（新华社记者）" in warning for warning in article.warnings)
 
 
+def test_a_part_number_is_a_paragraph_not_a_credit_line() -> None:
+    article = parse(REFERENCE.replace("    “北开”促进", "    （二）\n    “北开”促进"))
+    assert "（二）" in article.paragraphs_zh and not article.warnings
+    assert article.credit_zh == "（孙岩　孙永祥）"
+
+
 def test_no_photo() -> None:
     text = REFERENCE.split("    （附图片）")[0]
     article = parse(text)
