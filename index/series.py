@@ -5,12 +5,13 @@ wants every article that reports the figure, not the one best passage. Which fig
 definition (index.membership: the query's thing at its scope), with what makes a figure one year's level (a unit
 that measures, of the unit the ranker's answers favour over the years; not a ratio, a time, a change, a plan, a
 figure per person, over several years, of part of a year or of another flow than output, unless asked). Among
-the members of a year the fitted ranker chooses, as for an answer: the likeliest candidate of each article
+the members of a year the fitted ranker chooses, as for an answer: the best scored candidate of each article
 speaks for it; where several articles give one year, the latest report is the point and the others its notes.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -41,22 +42,24 @@ ASKED_ONLY = {"share": "share", "times": "share", "duration": "duration"}
 
 
 def weighed(pool: Pool, ranker: Ranker, groups: dict[int, list[Candidate]]) -> tuple[str, dict[int, Weighed]]:
-    """The series' unit and, for each year, its candidates of that unit, each with the probability the ranker
-    gives it as the answer to the query asked of that year (features worked out for the query's frame with
-    that year; the lead over the year's next candidate of the unit: a series point is the answer the bot
-    would give for its year, knowing what the series counts in).
+    """The series' unit and, for each year, its candidates of that unit, best scored first, each with the
+    probability the ranker gives it as the answer to the query asked of that year (features worked out for the
+    query's frame with that year; the lead over the year's next candidate of the unit: a series point is the
+    answer the bot would give for its year, knowing what the series counts in).
 
-    The unit is the one the ranker's answers favour over the years: for each unit, the probability of its
-    likeliest candidate of each year, summed over the years. One likely figure of another unit (a share, the
-    value of output) does not make a series of it; what the query names is counted in one unit year after year."""
+    The unit is the one the ranker's answers favour over the years: each year's share of the scorer's softmax
+    that falls on the unit's candidates, summed over the years. One likely figure of another unit (a share, the
+    value of output) does not make a series of it; what the query names is counted in one unit year after year.
+    The softmax of the scores, not the calibrated probability: the scorer is the listwise model, and it ranks
+    the candidates of one list; a calibrator judges whether a best candidate is right, and for the unusual
+    candidate of a year with few may judge a weak one likelier than a strong one elsewhere."""
     ranked = {year: _ranked(pool, ranker, year, group) for year, group in groups.items()}
     votes: dict[str, float] = defaultdict(float)
     for year_ranked in ranked.values():
-        best: dict[str, float] = defaultdict(float)
-        for p, c in _sure(ranker, year_ranked):
-            best[_unit(c)] = max(best[_unit(c)], p)
-        for unit, p in best.items():
-            votes[unit] += p
+        top = year_ranked[0][0]
+        weights = [math.exp(score - top) for score, _, _ in year_ranked]
+        for weight, (_, c, _) in zip(weights, year_ranked, strict=True):
+            votes[_unit(c)] += weight / sum(weights)
     if not votes:
         return "", {}
     unit = max(votes, key=votes.__getitem__)
@@ -155,12 +158,12 @@ def by_year(pool: Pool, subject: Subject, passages: Passages, start: int | None 
 
 
 def build(pool: Pool, ranker: Ranker, groups: dict[int, list[Candidate]], lang: str) -> Series:
-    """The series: of each year's candidates (by_year) of the series' unit, the likeliest of each article
+    """The series: of each year's candidates (by_year) of the series' unit, the best scored of each article
     as that year's answer; one point a year."""
     unit, years = weighed(pool, ranker, groups)
-    best: dict[tuple[int, str], tuple[float, Candidate]] = {}  # (year, article) -> its likeliest candidate
+    best: dict[tuple[int, str], tuple[float, Candidate]] = {}  # (year, article) -> its best scored candidate
     for year, sure in years.items():
-        for p, c in sorted(sure, key=lambda pc: -pc[0]):
+        for p, c in sure:
             best.setdefault((year, c.found.article.id), (p, c))
     if not best:
         return Series(pool.frame.text, lang, "")

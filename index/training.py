@@ -59,7 +59,11 @@ class Boosting:
 
 BOOSTINGS = (Boosting(4, 100), Boosting(4, 300), Boosting(8, 100), Boosting(8, 300))
 LEARNING_RATE = 0.05  # small steps, so the number of trees (chosen on dev) sets how closely the trees fit
-TREE_PENALTY = 10.0  # L2 on leaf values: 850 out-of-fold choices are few for 8-leaf trees
+TREE_PENALTY = 10.0  # L2 on leaf values: 1,200 out-of-fold choices are few for 8-leaf trees
+# The calibrators' inputs are the score, the lead, then the features: a higher score or lead never makes a
+# candidate less likely right (trees left free learn dips where the training choices are few, and rate a
+# strong series point below a weak one), the features may count either way.
+RISING = (1, 1)
 
 
 @dataclass(frozen=True)
@@ -301,7 +305,8 @@ def _calibrators(held_out: Sequence[Choice], mask: np.ndarray, boosting: Boostin
         rows = np.array([[c.score, lead(c.score, rival(c)), *(np.array(c.values) * mask)] for c in held_out])
         model = lightgbm.LGBMClassifier(num_leaves=boosting.leaves, n_estimators=boosting.trees,
                                         learning_rate=LEARNING_RATE, reg_lambda=TREE_PENALTY, n_jobs=1,
-                                        deterministic=True, verbose=-1)
+                                        monotone_constraints=[*RISING, *[0] * len(NAMES)], deterministic=True,
+                                        verbose=-1)
         model.fit(rows, [right(c) for c in held_out])
         return Calibrator(tuple(read_tree(t["tree_structure"]) for t in model.booster_.dump_model()["tree_info"]), 1.0)
 

@@ -75,7 +75,8 @@ AMOUNT = "output production produce produced total annual yearly year"
 # A total over several years, and a part of a year: what a query names when it asks one, not a year's level.
 SEVERAL_YEARS = r"\bcumulative\b|\bin all\b|\b(?:over|in) (?:the )?(?:past |last )?\w+ years\b"
 PART_OF_YEAR = (r"\b(?:first|second) half\b|\bquarter\b|\bmonth(?:s|ly)?\b|\b(?:january|february|march|april|may|june|"
-                r"july|august|september|october|november|december)\b")
+                r"july|august|september|october|november|december)\b"
+                r"|\b(?:summer|autumn) grain\b|\b(?:early|late) rice\b")  # a season's harvest is part of the year's
 # Flows of a thing other than its output, as a query names them ("grain purchases", "coal exports").
 OTHER_FLOWS = r"\b(?:sales?|sold|sell|purchas\w*|procure\w*|exports?|imports?|stocks?|reserves?|consum\w*)\b"
 # Words after an ordinal that make it a period (the first half, the third quarter) or a page (2nd Edition),

@@ -79,9 +79,10 @@ ATTRIBUTE = r"的"
 # A total over several years (累计, 五十九年时间一共, 1983年至1985年期间): no year's level.
 SEVERAL_YEARS = (r"累计|总和|(?:[两二三四五六七八九十几多]+|\d+)年(?:时间|间|来|期间)|近[两二三四五六七八九十几\d]+年|"
                  r"\d{4}年?[至到—-]+\d{4}年")
-# A part of a year (上半年, 第一季度, 一月份, 1至11月): no year's level.
+# A part of a year (上半年, 第一季度, 一月份, 1至11月, 夏粮): no year's level.
 PART_OF_YEAR = (r"[上下]半年|[一二三四\d]季度|(?:[一二三四五六七八九十]+|\d+)月份|(?:[一二三四五六七八九十]+|\d+)至"
-                r"(?:[一二三四五六七八九十]+|\d+)月|[前头](?:[一二三四五六七八九十]+|\d+)个?月|这个月|本月|当月|上月")
+                r"(?:[一二三四五六七八九十]+|\d+)月|[前头](?:[一二三四五六七八九十]+|\d+)个?月|这个月|本月|当月|上月"
+                r"|[夏秋]粮|[早晚]稻")  # a season's harvest is part of the year's
 # Words that put a figure at an earlier time the text does not date (三中全会以前, 历史上最高的一年): of no year known.
 UNDATED_PAST = r"以前|以往|历史上"
 # Words that 半 begins, read wrongly as "and a half" after a count or as 一半 (half): 三个半岛 (three

@@ -161,7 +161,7 @@ def test_invented_articles_set_holds_its_measured_floor(tmp_path: Path) -> None:
     summary, failures = _scored(ROOT / "tests" / "data" / "questions.jsonl", ROOT / "tests" / "data" / "archive",
                                 tmp_path / "ix")
     assert summary["lang"] == 1.0 and summary["abstain"] >= 0.99, failures
-    assert summary["passage"] >= 0.5 and summary["figure"] >= 0.19, failures
+    assert summary["passage"] >= 0.36 and summary["figure"] >= 0.34, failures
     assert summary["bm25_top1_passage"] == pytest.approx(0.7, abs=0.001)
 
 
@@ -169,5 +169,5 @@ def test_the_corpus_dev_split_holds_its_measured_floor(tmp_path: Path) -> None:
     """data/questions/dev.jsonl (50 articles, 480 questions): the split the ranker's settings were chosen on."""
     summary, failures = _scored(ROOT / "data" / "questions" / "dev.jsonl", CORPUS, tmp_path / "ix")
     assert summary["lang"] == 1.0 and summary["abstain"] >= 0.85, failures
-    assert summary["passage"] >= 0.579 and summary["figure"] >= 0.334, failures
-    assert summary["flagged"] >= 0.36, failures  # 4 of the 11 mistranslated figures asked in English
+    assert summary["passage"] >= 0.495 and summary["figure"] >= 0.387, failures
+    assert summary["flagged"] >= 0.54, failures  # 6 of the 11 mistranslated figures asked in English

@@ -62,6 +62,8 @@ def test_the_lexicon_holds_dictionary_entries_and_learned_pairs(small: tuple[Pat
     words = load_lexicon(current(small[2]))
     assert "steel" in words.translate(["钢"], "zh")
     assert "原煤" in words.translate(["coal"], "en")
+    compound = lexicon.dictionary({"钢产量"}, {"steel", "output"})  # no headword of CC-CEDICT: read through 钢, 产量
+    assert compound.translate(["钢产量"], "zh") == {"steel", "output"}
     learned = lexicon.learned([({"南京", "蔬菜"}, {"nanj", "veget"}), ({"南京"}, {"nanj"}), ({"蔬菜"}, {"veget"})])
     assert learned.translate(["南京"], "zh") == {"nanj"}
     assert lexicon.Lexicon.from_json(learned.to_json()) == learned
