@@ -230,10 +230,13 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 def open_engine(index_dir: Path) -> Engine:
     """The engine over index_dir. The default index is built from the sample archive when it does not exist,
-    and built again when an older version laid it out (`make run` after an update): a damaged index is
-    reported, never replaced."""
+    brought up to date when a file of the sample archive is newer (`git pull` brought articles), and built again
+    when an older version laid it out (`make run` after an update): a damaged index is reported, never
+    replaced."""
     if index_dir == DEFAULT_INDEX and not index_dir.exists():
         _build_default(index_dir, "building the index")
+    elif index_dir == DEFAULT_INDEX and _sample_changed(index_dir):
+        _build_default(index_dir, "the sample archive changed; bringing the index up to date")
     try:
         return Engine.open(index_dir)
     except IndexOutdated:
@@ -241,6 +244,16 @@ def open_engine(index_dir: Path) -> Engine:
             raise
         _build_default(index_dir, "the index was built by an older version; building it again")
         return Engine.open(index_dir)
+
+
+def _sample_changed(index_dir: Path) -> bool:
+    """A file of the sample archive, or its folder (a file removed), is newer than the index's last ingest: a
+    stat a file, where comparing contents would cost a read."""
+    built = index_dir / "CURRENT"
+    if not built.exists() or not DEFAULT_ARCHIVE.exists():
+        return False
+    newest = max(path.stat().st_mtime for path in (DEFAULT_ARCHIVE, *DEFAULT_ARCHIVE.rglob("*.txt")))
+    return newest > built.stat().st_mtime
 
 
 def _build_default(index_dir: Path, doing: str) -> None:

@@ -14,11 +14,12 @@ import struct
 import subprocess
 import sys
 import termios
+import time
 from pathlib import Path
 
 import pytest
 from bot_fixtures import emulator_fixture  # noqa: F401 (fixtures)
-from conftest import ROOT, SAMPLE
+from conftest import CORPUS, ROOT, SAMPLE
 from emulator import Emulator
 
 from bot.cli import SEPARATOR
@@ -200,6 +201,24 @@ def test_a_default_index_of_an_older_version_is_built_again(tmp_path: Path, monk
     monkeypatch.setattr(cli, "DEFAULT_ARCHIVE", SAMPLE)
     engine = cli.open_engine(index)
     assert engine.stats().articles == 1 and engine.ask("What was Heilongjiang's border trade volume in 1987?").found
+
+
+def test_a_default_index_takes_in_articles_the_sample_archive_gains(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` after a `git pull` that brought articles answers from them too."""
+    from bot import cli
+    from index.store import ingest
+
+    archive, index = tmp_path / "data" / "archive", tmp_path / "data" / "index"
+    shutil.copytree(SAMPLE, archive)
+    ingest(archive, index)
+    monkeypatch.setattr(cli, "DEFAULT_INDEX", index)
+    monkeypatch.setattr(cli, "DEFAULT_ARCHIVE", archive)
+    assert cli.open_engine(index).stats().articles == 1
+    arrived = archive / "1990-12-07_p2_steel-plan-met-27-days-early.txt"
+    shutil.copy(CORPUS / arrived.name, arrived)
+    os.utime(arrived, (time.time() + 1, time.time() + 1))  # newer than the ingest, as a pull leaves it
+    assert cli.open_engine(index).stats().articles == 2
 
 
 @pytest.mark.parametrize("token", ["not-a-token", "'123456:abcdefghijkl'", "123456 abcdefghijkl"])
