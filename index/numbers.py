@@ -72,6 +72,9 @@ _HALF = rf"(?<![{CN_CHARS}{BEFORE_ONE}])一半(?!{HALF_WORDS})"
 ZH_SCAN = re.compile(
     rf"{_ZH_FRACTION}|(?P<slash>(?P<sneg>-)?{_SLASH})|(?P<half>{_HALF})|(?P<plain>{ZH_NUMBER})", re.IGNORECASE
 )
+# Where a ZH_SCAN match can begin (a sign, a digit, a decimal point, a numeral character; it changes with
+# ZH_SCAN): most characters of a text are none of these, and trying ZH_SCAN at each was most of the scan's time.
+_ZH_SCAN_START = re.compile(rf"[负\-.\d{CN_CHARS}]")
 
 _ARABIC_SCALED = re.compile(rf"({_ARABIC})([万亿兆]*)", re.IGNORECASE)
 _LONE_WORDS = re.compile(
@@ -213,7 +216,7 @@ def scan_zh(text: str) -> Iterator[tuple[int, int, float, str]]:
     kind is "percent" (百分之: the value in points), "share" (a part of a whole as a fraction: 三分之一,
     一半), "fraction" (a mixed number: 三又三分之一, 1/3) or "" for a plain numeral.
     """
-    for m in ZH_SCAN.finditer(text):
+    for m in _zh_matches(text):
         if m.group("half") is not None:
             yield m.start(), m.end(), HALF, "share"
             continue
@@ -244,6 +247,16 @@ def scan_zh(text: str) -> Iterator[tuple[int, int, float, str]]:
         whole = zh_value(m.group("whole"))
         sign = -1 if whole is not None and whole < 0 else 1
         yield m.start(), m.end(), (abs(whole or 0.0) + num / den) * sign, "fraction"
+
+
+def _zh_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches `ZH_SCAN.finditer(text)` gives, the pattern tried only where one can begin."""
+    pos = 0
+    while start := _ZH_SCAN_START.search(text, pos):
+        m = ZH_SCAN.match(text, start.start())
+        if m:
+            yield m
+        pos = m.end() if m else start.start() + 1  # a match is never empty
 
 
 # English -------------------------------------------------------------------
