@@ -252,10 +252,23 @@ def _figure(
     )
 
 
+def _matches(pattern: re.Pattern[str], held: tuple[str, ...], text: str, seen: str | None) -> Iterable[re.Match[str]]:
+    """`pattern.finditer(text)`; nothing, without a scan, where `seen` lacks all of `held`, the words (in lower
+    case) every match holds. Some patterns are tried at every character, and few texts name a clock time or a
+    length.
+
+    `seen` is the text as the pattern sees it: lower-cased for a pattern that ignores case, None where that
+    cannot be told (the text is scanned).
+    """
+    if seen is not None and not any(word in seen for word in held):
+        return ()
+    return pattern.finditer(text)
+
+
 def _zh(text: str, marks: _Marks, when: date | None) -> list[_Raw]:
     out: list[_Raw] = []
     taken: list[tuple[int, int]] = []
-    for m in _ZH_DATE.finditer(text):
+    for m in _matches(_ZH_DATE, ("年", "月"), text, text):
         raw = _zh_date(text, marks, m, when)
         if raw:
             out.append(raw)
@@ -263,11 +276,11 @@ def _zh(text: str, marks: _Marks, when: date | None) -> list[_Raw]:
     for m in _ZH_TIMES.finditer(text):
         out.append((m.start(), m.end(), 2.0 ** _TIMES[m.group("n")], "times", "exact", None))
         taken.append(m.span())
-    for m in _ZH_CLOCK.finditer(text):
+    for m in _matches(_ZH_CLOCK, ("秒", "小时"), text, text):
         if (m.group("m") or m.group("f") or m.group("h2")) and not _covered(_union(taken), m.start()):
             out.append((m.start(), m.end(), _seconds(m, numbers.zh_value), "second", "exact", None))
             taken.append(m.span())
-    for m in _ZH_LENGTH.finditer(text):
+    for m in _matches(_ZH_LENGTH, ("米", "公尺"), text, text):
         if not _covered(_union(taken), m.start()):
             out.append((m.start(), m.end(), _metres(m), "m", "exact", None))
             taken.append(m.span())
@@ -409,6 +422,8 @@ def _small_change(text: str, pos: int, value: float) -> tuple[float, int]:
 
 
 def _en(text: str, when: date | None) -> list[_Raw]:
+    # Only in ASCII does lower case hold what a pattern ignoring case matches (ſ matches s): other texts are scanned.
+    seen = text.lower() if text.isascii() else None
     out: list[_Raw] = []
     taken: list[tuple[int, int]] = []
     for m in _EN_DATE.finditer(text):
@@ -416,10 +431,10 @@ def _en(text: str, when: date | None) -> list[_Raw]:
         if raw:
             out.append(raw)
             taken.append(m.span())
-    for m in _EN_CLOCK.finditer(text):
+    for m in _matches(_EN_CLOCK, ("second", "minute"), text, seen):
         out.append((m.start(), m.end(), _seconds(m, float), "second", "exact", None))
         taken.append(m.span())
-    for m in _EN_TIMES.finditer(text):
+    for m in _matches(_EN_TIMES, ("doubl", "tripl", "quadrupl"), text, seen):
         out.append((m.start(), m.end(), float(2 + ("doubl", "tripl", "quadrupl").index(m.group("w").lower())),
                     "times", "exact", None))
     for m in _EN_ORDINAL.finditer(text):
