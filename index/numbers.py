@@ -24,12 +24,15 @@ NUMERALS = 1 << 15  # numeral tokens whose values are remembered
 _FULL = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if c != 0xFF0C}
 _VARIANTS = str.maketrans("萬億兩倆負點幾貳陸〇　個銭￥", "万亿两两负点几贰陆零 个钱¥")
 _WIDTH = {**_FULL, **_VARIANTS}
+# Any character _WIDTH maps: most texts have none, and translating looks every character up in _WIDTH.
+_MAPPED = re.compile(f"[{re.escape(''.join(map(chr, _WIDTH)))}]")
 
 
 def normalise(text: str) -> str:
     """Full-width to ASCII, traditional numerals to simplified, a circle among numerals (一九五○, ○·二) to 零;
     same length."""
-    text = text.translate(_WIDTH)
+    if _MAPPED.search(text):
+        text = text.translate(_WIDTH)
     return _CIRCLE.sub(lambda m: "零" * len(m.group()), text) if "○" in text else text
 
 
