@@ -136,9 +136,12 @@ _EN_SYMBOL = re.compile(r"(?<![a-z])(?:(?:us|hk|c|a|mex)?[ \t]*\$|£|¥|€|rmb|
 _EN_AFTER = re.compile(rf"[ \t]*-?[ \t]*(?P<unit>{_alt(_EN_UNITS)})(?![a-z])", re.IGNORECASE)
 _MONTHS = "january february march april may june july august september october november december".split()
 _EN_DATE = re.compile(
-    rf"\b(?P<mon>{'|'.join(_MONTHS)})(?:[ \t]+(?P<d>\d{{1,2}}))?(?:,?[ \t]+(?P<y>\d{{4}})\b"
-    rf"|[ \t]+(?P<rel>this|last|next)[ \t]+year)"
-    rf"|(?<![$£¥€\d.,])\b(?P<year>(?:1[89]|20)\d\d)\b(?![ \t]*%|[.,]\d)",
+    numbers.led(
+        f"{numbers.initials(_MONTHS)}12",  # a month, a year 18xx-20xx
+        rf"\b(?P<mon>{'|'.join(_MONTHS)})(?:[ \t]+(?P<d>\d{{1,2}}))?(?:,?[ \t]+(?P<y>\d{{4}})\b"
+        rf"|[ \t]+(?P<rel>this|last|next)[ \t]+year)"
+        rf"|(?<![$£¥€\d.,])\b(?P<year>(?:1[89]|20)\d\d)\b(?![ \t]*%|[.,]\d)",
+    ),
     re.IGNORECASE,
 )
 _EN_TIMES = re.compile(r"\b(?P<w>doubl|tripl|quadrupl)(?:ed|ing|e)\b", re.IGNORECASE)
@@ -146,17 +149,27 @@ _EN_TIMES = re.compile(r"\b(?P<w>doubl|tripl|quadrupl)(?:ed|ing|e)\b", re.IGNORE
 # after "the" or before "place" ("first" alone is seldom a rank: "it first held"). Ranks standing alone are days
 # ("on the 25th", "Xinhua, 28th]").
 _EN_ORDINAL = re.compile(
-    rf"(?<![\w.,-])(?:(?<=\bthe )(?=[a-z])|(?=\d)|(?=[a-z]+[ \t]+(?:{_alt(words_en.RANK_NOUNS)})\b))"
-    rf"(?:{numbers.EN_ORDINAL})\b(?=[ \t]+(?P<next>[a-z]+)(?P<joined>-)?)",
+    numbers.led(
+        numbers.EN_ORDINAL_FIRST,
+        rf"(?<![\w.,-])(?:(?<=\bthe )(?=[a-z])|(?=\d)|(?=[a-z]+[ \t]+(?:{_alt(words_en.RANK_NOUNS)})\b))"
+        rf"(?:{numbers.EN_ORDINAL})\b(?=[ \t]+(?P<next>[a-z]+)(?P<joined>-)?)",
+    ),
     re.IGNORECASE,
 )
 _EN_DAY = re.compile(rf"(?:\b(?:{'|'.join(_MONTHS)})|\bon the)[ \t]+$", re.IGNORECASE)
 _EN_SHARE = re.compile(
-    rf"(?<![\w-])(?:{numbers.EN_SHARE}|(?P<half>half))\b(?![ \t]*-)(?=(?:[ \t]+(?P<next>[a-z]+))?)", re.IGNORECASE
+    numbers.led(
+        f"{numbers.EN_SHARE_FIRST}h",  # h: half
+        rf"(?<![\w-])(?:{numbers.EN_SHARE}|(?P<half>half))\b(?![ \t]*-)(?=(?:[ \t]+(?P<next>[a-z]+))?)",
+    ),
+    re.IGNORECASE,
 )
 _EN_MIXED = re.compile(r"\band[ \t]+$", re.IGNORECASE)  # two and a half: a number, not a share
 _EN_ORDINAL_BEFORE = re.compile(rf"\b(?:{_alt(numbers.ORDINALS)})[ \t]+$", re.IGNORECASE)
-_EN_RELATIVE = re.compile(r"\b(?:this|last|next) year\b|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
+_EN_RELATIVE = re.compile(
+    numbers.led("tln12", r"\b(?:this|last|next) year\b|\b(?:1[89]|20)\d\d\b"),  # this, last, next; 18xx-20xx
+    re.IGNORECASE,
+)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A time word right after these is the base of a comparison (比去年增加一倍, "more than last year"),
 # not the time the figure speaks of.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -264,6 +264,19 @@ def _zh_matches(text: str) -> Iterator[re.Match[str]]:
 
 # English -------------------------------------------------------------------
 
+
+def led(first: str, pattern: str) -> str:
+    """`pattern` behind a lookahead for `first`, the inside of a character class holding every character its
+    matches begin with (in lower case: these patterns ignore case). A pattern of many alternatives is otherwise
+    tried in full at every position of a text, and at most positions no match can begin."""
+    return rf"(?=[{first}])(?:{pattern})"
+
+
+def initials(words: Iterable[str]) -> str:
+    """The first letters of `words`, for `led`."""
+    return "".join(sorted({word[0] for word in words}))
+
+
 _UNITS = {
     w: i
     for i, w in enumerate(
@@ -291,7 +304,9 @@ EN_NUMBER = (
     rf"(?:(?P<digits>{_EN_DIGITS})(?:[ \t]*(?P<dscale>(?:{_SCALE})(?:[ \t]+(?:{_SCALE}))*)|"
     rf"(?P<short>k|mn|bn|m|b|g|t)(?![a-z]))?|(?P<words>{_EN_WORDS}))"
 )
-EN_SCAN = re.compile(rf"(?<![\w.,%=]){EN_NUMBER}(?![\w]|[.,]\d)", re.IGNORECASE)
+# A sign, a digit, a decimal point, or the first letter of minus, negative or a number in words.
+_EN_NUMBER_FIRST = rf"\-.\d{initials(['minus', 'negative', 'half', 'quarter', *_UNITS, *_TENS, *SCALES])}"
+EN_SCAN = re.compile(led(_EN_NUMBER_FIRST, rf"(?<![\w.,%=]){EN_NUMBER}(?![\w]|[.,]\d)"), re.IGNORECASE)
 
 
 def words_value(words: str) -> float | None:
@@ -368,6 +383,7 @@ ORDINALS = {
     "hundredth": 100, "thousandth": 1000,
 }
 _TENS_WORD = "|".join(_TENS)
+EN_ORDINAL_FIRST = rf"\d{initials([*_TENS, *ORDINALS])}"  # for `led`
 EN_ORDINAL = (
     r"(?P<odigits>\d+)(?:st|nd|rd|th)"
     rf"|(?P<oword>(?:(?:{_TENS_WORD})(?:[ \t]*-[ \t]*|[ \t]+))?(?:{'|'.join(sorted(ORDINALS, key=len, reverse=True))}))"
@@ -394,6 +410,7 @@ _DENOMINATORS = {
     **{form: n for w, n in ORDINALS.items() if n >= 3 for form in (w, w + "s")},  # thirds; never "seconds"
 }
 _NUMERATORS = {w: n for w, n in _UNITS.items() if n >= 1}
+EN_SHARE_FIRST = initials(_NUMERATORS)  # for `led`
 EN_SHARE = (
     rf"(?P<num>{'|'.join(sorted(_NUMERATORS, key=len, reverse=True))})[ \t]*-?[ \t]*"
     rf"(?P<den>{'|'.join(sorted(_DENOMINATORS, key=len, reverse=True))})"
