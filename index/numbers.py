@@ -267,8 +267,8 @@ def _zh_matches(text: str) -> Iterator[re.Match[str]]:
 
 def led(first: str, pattern: str) -> str:
     """`pattern` behind a lookahead for `first`, the inside of a character class holding every character its
-    matches begin with (in lower case: these patterns ignore case). A pattern of many alternatives is otherwise
-    tried in full at every position of a text, and at most positions no match can begin."""
+    matches begin with (letters in lower case, for a pattern that ignores case). A pattern is otherwise tried in
+    full at every position of a text, and at most positions no match can begin."""
     return rf"(?=[{first}])(?:{pattern})"
 
 
