@@ -86,6 +86,7 @@ _ZH_CHANGE = re.compile(
 )
 PERCENT = 100  # a share of 1 is 100%
 _ZH_SYMBOL = re.compile(r"[$¥][ \t]*$")
+_ZH_ROUGHLY = re.compile("[多余几]")  # in a numeral (十余万, 400多): the number is approximate
 # 十几年: 几 after a round number is "over" it, as 多 is.
 _ZH_AFTER = re.compile(
     rf"[ \t]*(?P<q1>多|余|(?<=[十百千万])几)?[ \t]*(?P<unit>{_alt(_ZH_UNITS)})?(?P<cny>人民币)?"
@@ -405,7 +406,7 @@ def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw
         unit, start = _EN_SYMBOLS[symbol.group()], symbol.start()
     before = _ZH_BEFORE.search(text, max(0, start - 5), start)
     words = [before.group("q") if before else "", after.group("q1") or "", after.group("q2") or ""]
-    if re.search(r"[多余几]", text[start:end]):
+    if _ZH_ROUGHLY.search(text, start, end):
         words.append("多")
     qualifier = next((_QUALIFIERS[w] for w in words if w), "exact")
     if words[0] == "约" and any(words[1:]):

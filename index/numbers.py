@@ -299,6 +299,7 @@ _EN_WORDS = (
 )
 # 1,234,567 and 1 234 567 (the SI grouping some English texts use).
 _EN_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u202f]\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
+_GROUPING = re.compile(r"[, \u202f]")  # what parts the groups of digits
 EN_NUMBER = (
     rf"(?P<neg>-[ \t]*|minus[ \t]+|negative[ \t]+)?"
     rf"(?:(?P<digits>{_EN_DIGITS})(?:[ \t]*(?P<dscale>(?:{_SCALE})(?:[ \t]+(?:{_SCALE}))*)|"
@@ -364,7 +365,7 @@ def en_value(m: re.Match[str]) -> float | None:
             factor = math.prod(SCALES[w] for w in m.group("dscale").lower().split())
         elif m.group("short"):
             factor = _SHORT_SCALES[m.group("short").lower()]
-        value = scaled(re.sub(r"[, \u202f]", "", m.group("digits")), factor)
+        value = scaled(_GROUPING.sub("", m.group("digits")), factor)
     else:
         found = words_value(m.group("words"))
         if found is None:
