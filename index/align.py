@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.model import Article, Passage
+from index.numbers import led
 
 # Bead kinds as (English count, Chinese count) with their prior probabilities, from Gale &
 # Church (1993); the 2:2 bead is left out because a translation of one article rarely needs it.
@@ -38,8 +39,9 @@ LONG_PARAGRAPH = 1200  # characters on either side
 
 _MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
                 "万": 1e4, "亿": 1e8, "万亿": 1e12}  # fmt: skip
-_EN_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(thousand|million|billion|trillion))?")
-_ZH_NUMBER = re.compile(r"(\d+)(\.\d+)?(万亿|亿|万)?")
+# Numbers begin with a digit: `led` stops the rest of each pattern at once elsewhere.
+_EN_NUMBER = re.compile(led(r"\d", r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(thousand|million|billion|trillion))?"))
+_ZH_NUMBER = re.compile(led(r"\d", r"(\d+)(\.\d+)?(万亿|亿|万)?"))
 _ZH_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)\"']*")
 _EN_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[A-Z0-9\"“‘(])")
 _ABBREVIATION = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|No|Co|Inc|Ltd|Jr|Sr|Gen|Lt|Col|vs|etc)\.$")
@@ -142,7 +144,10 @@ def _anchor(en: _Span, zh: _Span) -> float:
     ones strong evidence against it. A side without numbers says nothing."""
     if not en.numbers or not zh.numbers:
         return 0.0
-    found = sum(1 for forms in en.numbers if forms & zh.forms) + sum(1 for forms in zh.numbers if forms & en.forms)
+    if en.forms.isdisjoint(zh.forms):
+        found = 0  # most pairs of the grid share no number: no need to look at each
+    else:
+        found = sum(1 for forms in en.numbers if forms & zh.forms) + sum(1 for forms in zh.numbers if forms & en.forms)
     return _ANCHOR * (2 * found / (len(en.numbers) + len(zh.numbers)) - 1)
 
 

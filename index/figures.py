@@ -86,6 +86,7 @@ _ZH_CHANGE = re.compile(
 )
 PERCENT = 100  # a share of 1 is 100%
 _ZH_SYMBOL = re.compile(r"[$¥][ \t]*$")
+_ZH_ROUGHLY = re.compile("[多余几]")  # in a numeral (十余万, 400多): the number is approximate
 # 十几年: 几 after a round number is "over" it, as 多 is.
 _ZH_AFTER = re.compile(
     rf"[ \t]*(?P<q1>多|余|(?<=[十百千万])几)?[ \t]*(?P<unit>{_alt(_ZH_UNITS)})?(?P<cny>人民币)?"
@@ -136,9 +137,12 @@ _EN_SYMBOL = re.compile(r"(?<![a-z])(?:(?:us|hk|c|a|mex)?[ \t]*\$|£|¥|€|rmb|
 _EN_AFTER = re.compile(rf"[ \t]*-?[ \t]*(?P<unit>{_alt(_EN_UNITS)})(?![a-z])", re.IGNORECASE)
 _MONTHS = "january february march april may june july august september october november december".split()
 _EN_DATE = re.compile(
-    rf"\b(?P<mon>{'|'.join(_MONTHS)})(?:[ \t]+(?P<d>\d{{1,2}}))?(?:,?[ \t]+(?P<y>\d{{4}})\b"
-    rf"|[ \t]+(?P<rel>this|last|next)[ \t]+year)"
-    rf"|(?<![$£¥€\d.,])\b(?P<year>(?:1[89]|20)\d\d)\b(?![ \t]*%|[.,]\d)",
+    numbers.led(
+        f"{numbers.initials(_MONTHS)}12",  # a month, a year 18xx-20xx
+        rf"\b(?P<mon>{'|'.join(_MONTHS)})(?:[ \t]+(?P<d>\d{{1,2}}))?(?:,?[ \t]+(?P<y>\d{{4}})\b"
+        rf"|[ \t]+(?P<rel>this|last|next)[ \t]+year)"
+        rf"|(?<![$£¥€\d.,])\b(?P<year>(?:1[89]|20)\d\d)\b(?![ \t]*%|[.,]\d)",
+    ),
     re.IGNORECASE,
 )
 _EN_TIMES = re.compile(r"\b(?P<w>doubl|tripl|quadrupl)(?:ed|ing|e)\b", re.IGNORECASE)
@@ -146,17 +150,27 @@ _EN_TIMES = re.compile(r"\b(?P<w>doubl|tripl|quadrupl)(?:ed|ing|e)\b", re.IGNORE
 # after "the" or before "place" ("first" alone is seldom a rank: "it first held"). Ranks standing alone are days
 # ("on the 25th", "Xinhua, 28th]").
 _EN_ORDINAL = re.compile(
-    rf"(?<![\w.,-])(?:(?<=\bthe )(?=[a-z])|(?=\d)|(?=[a-z]+[ \t]+(?:{_alt(words_en.RANK_NOUNS)})\b))"
-    rf"(?:{numbers.EN_ORDINAL})\b(?=[ \t]+(?P<next>[a-z]+)(?P<joined>-)?)",
+    numbers.led(
+        numbers.EN_ORDINAL_FIRST,
+        rf"(?<![\w.,-])(?:(?<=\bthe )(?=[a-z])|(?=\d)|(?=[a-z]+[ \t]+(?:{_alt(words_en.RANK_NOUNS)})\b))"
+        rf"(?:{numbers.EN_ORDINAL})\b(?=[ \t]+(?P<next>[a-z]+)(?P<joined>-)?)",
+    ),
     re.IGNORECASE,
 )
 _EN_DAY = re.compile(rf"(?:\b(?:{'|'.join(_MONTHS)})|\bon the)[ \t]+$", re.IGNORECASE)
 _EN_SHARE = re.compile(
-    rf"(?<![\w-])(?:{numbers.EN_SHARE}|(?P<half>half))\b(?![ \t]*-)(?=(?:[ \t]+(?P<next>[a-z]+))?)", re.IGNORECASE
+    numbers.led(
+        f"{numbers.EN_SHARE_FIRST}h",  # h: half
+        rf"(?<![\w-])(?:{numbers.EN_SHARE}|(?P<half>half))\b(?![ \t]*-)(?=(?:[ \t]+(?P<next>[a-z]+))?)",
+    ),
+    re.IGNORECASE,
 )
 _EN_MIXED = re.compile(r"\band[ \t]+$", re.IGNORECASE)  # two and a half: a number, not a share
 _EN_ORDINAL_BEFORE = re.compile(rf"\b(?:{_alt(numbers.ORDINALS)})[ \t]+$", re.IGNORECASE)
-_EN_RELATIVE = re.compile(r"\b(?:this|last|next) year\b|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
+_EN_RELATIVE = re.compile(
+    numbers.led("tln12", r"\b(?:this|last|next) year\b|\b(?:1[89]|20)\d\d\b"),  # this, last, next; 18xx-20xx
+    re.IGNORECASE,
+)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A time word right after these is the base of a comparison (比去年增加一倍, "more than last year"),
 # not the time the figure speaks of.
@@ -252,10 +266,23 @@ def _figure(
     )
 
 
+def _matches(pattern: re.Pattern[str], held: tuple[str, ...], text: str, seen: str | None) -> Iterable[re.Match[str]]:
+    """`pattern.finditer(text)`; nothing, without a scan, where `seen` lacks all of `held`, the words (in lower
+    case) every match holds. Some patterns are tried at every character, and few texts name a clock time or a
+    length.
+
+    `seen` is the text as the pattern sees it: lower-cased for a pattern that ignores case, None where that
+    cannot be told (the text is scanned).
+    """
+    if seen is not None and not any(word in seen for word in held):
+        return ()
+    return pattern.finditer(text)
+
+
 def _zh(text: str, marks: _Marks, when: date | None) -> list[_Raw]:
     out: list[_Raw] = []
     taken: list[tuple[int, int]] = []
-    for m in _ZH_DATE.finditer(text):
+    for m in _matches(_ZH_DATE, ("年", "月"), text, text):
         raw = _zh_date(text, marks, m, when)
         if raw:
             out.append(raw)
@@ -263,11 +290,11 @@ def _zh(text: str, marks: _Marks, when: date | None) -> list[_Raw]:
     for m in _ZH_TIMES.finditer(text):
         out.append((m.start(), m.end(), 2.0 ** _TIMES[m.group("n")], "times", "exact", None))
         taken.append(m.span())
-    for m in _ZH_CLOCK.finditer(text):
+    for m in _matches(_ZH_CLOCK, ("秒", "小时"), text, text):
         if (m.group("m") or m.group("f") or m.group("h2")) and not _covered(_union(taken), m.start()):
             out.append((m.start(), m.end(), _seconds(m, numbers.zh_value), "second", "exact", None))
             taken.append(m.span())
-    for m in _ZH_LENGTH.finditer(text):
+    for m in _matches(_ZH_LENGTH, ("米", "公尺"), text, text):
         if not _covered(_union(taken), m.start()):
             out.append((m.start(), m.end(), _metres(m), "m", "exact", None))
             taken.append(m.span())
@@ -379,7 +406,7 @@ def _zh_number(text: str, start: int, end: int, value: float, kind: str) -> _Raw
         unit, start = _EN_SYMBOLS[symbol.group()], symbol.start()
     before = _ZH_BEFORE.search(text, max(0, start - 5), start)
     words = [before.group("q") if before else "", after.group("q1") or "", after.group("q2") or ""]
-    if re.search(r"[多余几]", text[start:end]):
+    if _ZH_ROUGHLY.search(text, start, end):
         words.append("多")
     qualifier = next((_QUALIFIERS[w] for w in words if w), "exact")
     if words[0] == "约" and any(words[1:]):
@@ -409,6 +436,8 @@ def _small_change(text: str, pos: int, value: float) -> tuple[float, int]:
 
 
 def _en(text: str, when: date | None) -> list[_Raw]:
+    # Only in ASCII does lower case hold what a pattern ignoring case matches (ſ matches s): other texts are scanned.
+    seen = text.lower() if text.isascii() else None
     out: list[_Raw] = []
     taken: list[tuple[int, int]] = []
     for m in _EN_DATE.finditer(text):
@@ -416,10 +445,10 @@ def _en(text: str, when: date | None) -> list[_Raw]:
         if raw:
             out.append(raw)
             taken.append(m.span())
-    for m in _EN_CLOCK.finditer(text):
+    for m in _matches(_EN_CLOCK, ("second", "minute"), text, seen):
         out.append((m.start(), m.end(), _seconds(m, float), "second", "exact", None))
         taken.append(m.span())
-    for m in _EN_TIMES.finditer(text):
+    for m in _matches(_EN_TIMES, ("doubl", "tripl", "quadrupl"), text, seen):
         out.append((m.start(), m.end(), float(2 + ("doubl", "tripl", "quadrupl").index(m.group("w").lower())),
                     "times", "exact", None))
     for m in _EN_ORDINAL.finditer(text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -24,12 +24,15 @@ NUMERALS = 1 << 15  # numeral tokens whose values are remembered
 _FULL = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if c != 0xFF0C}
 _VARIANTS = str.maketrans("萬億兩倆負點幾貳陸〇　個銭￥", "万亿两两负点几贰陆零 个钱¥")
 _WIDTH = {**_FULL, **_VARIANTS}
+# Any character _WIDTH maps: most texts have none, and translating looks every character up in _WIDTH.
+_MAPPED = re.compile(f"[{re.escape(''.join(map(chr, _WIDTH)))}]")
 
 
 def normalise(text: str) -> str:
     """Full-width to ASCII, traditional numerals to simplified, a circle among numerals (一九五○, ○·二) to 零;
     same length."""
-    text = text.translate(_WIDTH)
+    if _MAPPED.search(text):
+        text = text.translate(_WIDTH)
     return _CIRCLE.sub(lambda m: "零" * len(m.group()), text) if "○" in text else text
 
 
@@ -72,6 +75,9 @@ _HALF = rf"(?<![{CN_CHARS}{BEFORE_ONE}])一半(?!{HALF_WORDS})"
 ZH_SCAN = re.compile(
     rf"{_ZH_FRACTION}|(?P<slash>(?P<sneg>-)?{_SLASH})|(?P<half>{_HALF})|(?P<plain>{ZH_NUMBER})", re.IGNORECASE
 )
+# Where a ZH_SCAN match can begin (a sign, a digit, a decimal point, a numeral character; it changes with
+# ZH_SCAN): most characters of a text are none of these, and trying ZH_SCAN at each was most of the scan's time.
+_ZH_SCAN_START = re.compile(rf"[负\-.\d{CN_CHARS}]")
 
 _ARABIC_SCALED = re.compile(rf"({_ARABIC})([万亿兆]*)", re.IGNORECASE)
 _LONE_WORDS = re.compile(
@@ -213,7 +219,7 @@ def scan_zh(text: str) -> Iterator[tuple[int, int, float, str]]:
     kind is "percent" (百分之: the value in points), "share" (a part of a whole as a fraction: 三分之一,
     一半), "fraction" (a mixed number: 三又三分之一, 1/3) or "" for a plain numeral.
     """
-    for m in ZH_SCAN.finditer(text):
+    for m in _zh_matches(text):
         if m.group("half") is not None:
             yield m.start(), m.end(), HALF, "share"
             continue
@@ -246,7 +252,30 @@ def scan_zh(text: str) -> Iterator[tuple[int, int, float, str]]:
         yield m.start(), m.end(), (abs(whole or 0.0) + num / den) * sign, "fraction"
 
 
+def _zh_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches `ZH_SCAN.finditer(text)` gives, the pattern tried only where one can begin."""
+    pos = 0
+    while start := _ZH_SCAN_START.search(text, pos):
+        m = ZH_SCAN.match(text, start.start())
+        if m:
+            yield m
+        pos = m.end() if m else start.start() + 1  # a match is never empty
+
+
 # English -------------------------------------------------------------------
+
+
+def led(first: str, pattern: str) -> str:
+    """`pattern` behind a lookahead for `first`, the inside of a character class holding every character its
+    matches begin with (letters in lower case, for a pattern that ignores case). A pattern is otherwise tried in
+    full at every position of a text, and at most positions no match can begin."""
+    return rf"(?=[{first}])(?:{pattern})"
+
+
+def initials(words: Iterable[str]) -> str:
+    """The first letters of `words`, for `led`."""
+    return "".join(sorted({word[0] for word in words}))
+
 
 _UNITS = {
     w: i
@@ -270,12 +299,15 @@ _EN_WORDS = (
 )
 # 1,234,567 and 1 234 567 (the SI grouping some English texts use).
 _EN_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u202f]\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
+_GROUPING = re.compile(r"[, \u202f]")  # what parts the groups of digits
 EN_NUMBER = (
     rf"(?P<neg>-[ \t]*|minus[ \t]+|negative[ \t]+)?"
     rf"(?:(?P<digits>{_EN_DIGITS})(?:[ \t]*(?P<dscale>(?:{_SCALE})(?:[ \t]+(?:{_SCALE}))*)|"
     rf"(?P<short>k|mn|bn|m|b|g|t)(?![a-z]))?|(?P<words>{_EN_WORDS}))"
 )
-EN_SCAN = re.compile(rf"(?<![\w.,%=]){EN_NUMBER}(?![\w]|[.,]\d)", re.IGNORECASE)
+# A sign, a digit, a decimal point, or the first letter of minus, negative or a number in words.
+_EN_NUMBER_FIRST = rf"\-.\d{initials(['minus', 'negative', 'half', 'quarter', *_UNITS, *_TENS, *SCALES])}"
+EN_SCAN = re.compile(led(_EN_NUMBER_FIRST, rf"(?<![\w.,%=]){EN_NUMBER}(?![\w]|[.,]\d)"), re.IGNORECASE)
 
 
 def words_value(words: str) -> float | None:
@@ -333,7 +365,7 @@ def en_value(m: re.Match[str]) -> float | None:
             factor = math.prod(SCALES[w] for w in m.group("dscale").lower().split())
         elif m.group("short"):
             factor = _SHORT_SCALES[m.group("short").lower()]
-        value = scaled(re.sub(r"[, \u202f]", "", m.group("digits")), factor)
+        value = scaled(_GROUPING.sub("", m.group("digits")), factor)
     else:
         found = words_value(m.group("words"))
         if found is None:
@@ -352,6 +384,7 @@ ORDINALS = {
     "hundredth": 100, "thousandth": 1000,
 }
 _TENS_WORD = "|".join(_TENS)
+EN_ORDINAL_FIRST = rf"\d{initials([*_TENS, *ORDINALS])}"  # for `led`
 EN_ORDINAL = (
     r"(?P<odigits>\d+)(?:st|nd|rd|th)"
     rf"|(?P<oword>(?:(?:{_TENS_WORD})(?:[ \t]*-[ \t]*|[ \t]+))?(?:{'|'.join(sorted(ORDINALS, key=len, reverse=True))}))"
@@ -378,6 +411,7 @@ _DENOMINATORS = {
     **{form: n for w, n in ORDINALS.items() if n >= 3 for form in (w, w + "s")},  # thirds; never "seconds"
 }
 _NUMERATORS = {w: n for w, n in _UNITS.items() if n >= 1}
+EN_SHARE_FIRST = initials(_NUMERATORS)  # for `led`
 EN_SHARE = (
     rf"(?P<num>{'|'.join(sorted(_NUMERATORS, key=len, reverse=True))})[ \t]*-?[ \t]*"
     rf"(?P<den>{'|'.join(sorted(_DENOMINATORS, key=len, reverse=True))})"

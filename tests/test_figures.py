@@ -526,3 +526,36 @@ def test_new_units_render_for_people() -> None:
     assert figures.quantity(22, "ordinal", "en") == "22nd" and figures.quantity(22, "ordinal", "zh") == "第22"
     assert figures.unit_name("ordinal", "en") == "rank" and figures.unit_name("ordinal", "zh") == "名次"
 
+
+
+# A figure opening each way a scan looks for one: the scans try their patterns only where a figure can begin
+# (a sign, a digit, a point, the first letter of a number word, a month or a time word).
+OPENINGS = [
+    ("en", "The index fell to minus 5 percent.", -5, "%", None),
+    ("en", "A balance of negative 3 million yuan.", -3_000_000, "CNY", None),
+    ("en", "Prices moved by -4 percent.", -4, "%", None),
+    ("en", "Rates rose .5 percent.", 0.5, "%", None),
+    ("en", "A quarter million people came.", 250_000, "people", None),
+    ("en", "A dozen factories opened.", 12, "items", None),
+    ("en", "Zero tons were lost.", 0, "tons", None),
+    ("en", "It was the twenty-first session.", 21, "ordinal", None),
+    ("en", "It was the 41st session.", 41, "ordinal", None),
+    ("en", "Three quarters of the output was sold.", 75, "%", None),
+    ("en", "More than half of the workers came.", 50, "%", None),
+    ("en", "On September 12, 1987 it opened.", 19870912, "date", 1987),
+    ("en", "Output will reach 5 million tons next year.", 5_000_000, "tons", WHEN.year + 1),
+    ("en", "Output reached 5 million tons last year.", 5_000_000, "tons", WHEN.year - 1),
+    ("zh", "利润为负3亿元", -300_000_000, "CNY", None),
+    ("zh", "利润为 -3亿元", -300_000_000, "CNY", None),
+    ("zh", "增长.5%", 0.5, "%", None),
+    ("zh", "占1/3", 1 / 3, "", None),
+    ("zh", "三又三分之一", 10 / 3, "", None),
+    ("zh", "一半以上的毕业生", 50, "%", None),
+    ("zh", "去年增产2万吨", 20_000, "tons", WHEN.year - 1),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "value", "unit", "year"), OPENINGS, ids=[o[1] for o in OPENINGS])
+def test_a_figure_is_read_however_it_opens(lang: str, text: str, value: float, unit: str, year: int | None) -> None:
+    [fig] = extract(text, lang, WHEN)
+    assert (fig.value, fig.unit, fig.year) == (pytest.approx(value), unit, year)
