@@ -303,12 +303,12 @@ def _calibrators(held_out: Sequence[Choice], mask: np.ndarray, boosting: Boostin
 
     def fitted(rival: Callable[[Choice], float | None], right: Callable[[Choice], bool]) -> Calibrator:
         rows = np.array([[c.score, lead(c.score, rival(c)), *(np.array(c.values) * mask)] for c in held_out])
-        model = lightgbm.LGBMClassifier(num_leaves=boosting.leaves, n_estimators=boosting.trees,
-                                        learning_rate=LEARNING_RATE, reg_lambda=TREE_PENALTY, n_jobs=1,
-                                        monotone_constraints=[*RISING, *[0] * len(NAMES)], deterministic=True,
-                                        verbose=-1)
-        model.fit(rows, [right(c) for c in held_out])
-        return Calibrator(tuple(read_tree(t["tree_structure"]) for t in model.booster_.dump_model()["tree_info"]), 1.0)
+        params = {"objective": "binary", "num_leaves": boosting.leaves, "learning_rate": LEARNING_RATE,
+                  "lambda_l2": TREE_PENALTY, "monotone_constraints": [*RISING, *[0] * len(NAMES)],
+                  "num_threads": 1, "deterministic": True, "verbose": -1}
+        labels = [float(right(c)) for c in held_out]
+        booster = lightgbm.train(params, lightgbm.Dataset(rows, labels), num_boost_round=boosting.trees)
+        return Calibrator(tuple(read_tree(t["tree_structure"]) for t in booster.dump_model()["tree_info"]), 1.0)
 
     return (fitted(lambda c: c.runner_up, lambda c: c.right),
             fitted(lambda c: c.other_passage, lambda c: c.passage_right))
