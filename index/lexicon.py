@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy import sparse
@@ -88,6 +89,7 @@ def dictionary(zh_vocab: set[str], en_vocab: set[str]) -> Lexicon:
     (钢产量, as jieba keeps it whole) read through the entries it is made of (钢 steel, 产量 output)."""
     senses = _cedict()
 
+    @cache  # a part (产量) is read for every compound it is in
     def readings(word: str) -> list[str]:
         terms = [t for s in senses[word] for t in text.analyze_en(re.sub(r"\([^)]*\)", " ", s))]
         return [t for t in dict.fromkeys(terms) if t in en_vocab and not t[0].isdigit()][:MAX_SENSES]

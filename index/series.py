@@ -58,8 +58,9 @@ def weighed(pool: Pool, ranker: Ranker, groups: dict[int, list[Candidate]]) -> t
     for year_ranked in ranked.values():
         top = year_ranked[0][0]
         weights = [math.exp(score - top) for score, _, _ in year_ranked]
+        total = sum(weights)
         for weight, (_, c, _) in zip(weights, year_ranked, strict=True):
-            votes[_unit(c)] += weight / sum(weights)
+            votes[_unit(c)] += weight / total
     if not votes:
         return "", {}
     unit = max(votes, key=votes.__getitem__)
